@@ -1,0 +1,67 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Memento",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "memento", targets: ["memento"]),
+        .library(name: "MementoCore", targets: ["MementoCore"]),
+        .library(name: "SkillStore", targets: ["SkillStore"]),
+        .library(name: "MCP", targets: ["MCP"]),
+        .library(name: "Verify", targets: ["Verify"]),
+    ],
+    dependencies: [
+        .package(path: "SkillSDK"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    ],
+    targets: [
+        .target(name: "CSystemShims"),
+        .target(
+            name: "MementoCore",
+            dependencies: [
+                "CSystemShims",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .target(
+            name: "SkillStore",
+            dependencies: [
+                "MementoCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "MCP",
+            dependencies: ["MementoCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Verify",
+            dependencies: ["MementoCore"]
+        ),
+        .executableTarget(
+            name: "memento",
+            dependencies: [
+                "MementoCore",
+                "SkillStore",
+                "MCP",
+                "Verify",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "MementoCoreTests", dependencies: ["MementoCore"]),
+        .testTarget(name: "SkillStoreTests", dependencies: ["SkillStore", "MementoCore"]),
+        .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"]),
+        .testTarget(name: "VerifyTests", dependencies: ["Verify", "MementoCore"]),
+        .testTarget(name: "MementoCLITests", dependencies: ["MementoCore", "SkillStore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

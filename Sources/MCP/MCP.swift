@@ -1,0 +1,2 @@
+/// The MCP protocol engine; see DESIGN.md and notes/mcp.md.
+enum MCPModule {}

@@ -1,0 +1,241 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CSystemShims
+import Foundation
+
+/// A failed system call on a path, with errno's text.
+public struct FileSystemError: Error, Hashable, Sendable, CustomStringConvertible {
+    public let operation: String
+    public let path: String
+    public let code: Int32
+
+    public init(_ operation: String, _ path: String, code: Int32 = errno) {
+        self.operation = operation
+        self.path = path
+        self.code = code
+    }
+
+    public var description: String {
+        "cannot \(operation) \(path): \(String(cString: strerror(code)))"
+    }
+}
+
+/// An owned file descriptor. Raw POSIX on purpose: crash safety depends on the exact order of
+/// write, fsync and rename, which Foundation's file APIs do not expose.
+public struct FileDescriptor: Sendable {
+    public let raw: Int32
+    public let path: String
+
+    public enum Mode: Sendable {
+        case readOnly
+        /// Read-only, refusing a symlink in the last component.
+        case readOnlyNoFollow
+        /// A new file that must not exist yet.
+        case createExclusive(permissions: mode_t)
+        case directory
+    }
+
+    public static func open(_ path: String, _ mode: Mode) throws(FileSystemError) -> FileDescriptor {
+        let fd: Int32
+        switch mode {
+        case .readOnly: fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        case .readOnlyNoFollow: fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        case .createExclusive(let permissions): fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, permissions)
+        case .directory: fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+        guard fd >= 0 else { throw FileSystemError("open", path) }
+        return FileDescriptor(raw: fd, path: path)
+    }
+
+    public func close() { _ = Glibc.close(raw) }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws(FileSystemError) {
+        try CrashInjection.point()
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(raw, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError("write", path)
+            }
+            offset += written
+        }
+    }
+
+    public func write(_ data: some DataProtocol) throws(FileSystemError) {
+        let bytes = Array(data)
+        try bytes.withUnsafeBytes { buffer in
+            Result { () throws(FileSystemError) in try write(buffer) }
+        }.get()
+    }
+
+    public func sync() throws(FileSystemError) {
+        try CrashInjection.point()
+        guard fsync(raw) == 0 else { throw FileSystemError("fsync", path) }
+    }
+
+    public func setPermissions(_ permissions: mode_t) throws(FileSystemError) {
+        guard fchmod(raw, permissions) == 0 else { throw FileSystemError("chmod", path) }
+    }
+
+    public func status() throws(FileSystemError) -> stat {
+        var info = stat()
+        guard fstat(raw, &info) == 0 else { throw FileSystemError("stat", path) }
+        return info
+    }
+
+    /// Calls `body` with successive chunks of the file until its end.
+    public func readChunks(size: Int = 1 << 16, _ body: (UnsafeRawBufferPointer) throws -> Void) throws(FileSystemError) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(raw, buffer.baseAddress, size)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileSystemError("read", path)
+            }
+            if count == 0 { return }
+            do {
+                try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            } catch let error as FileSystemError {
+                throw error
+            } catch {
+                throw FileSystemError("process", path, code: EIO)
+            }
+        }
+    }
+
+    public func readAll() throws(FileSystemError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        try readChunks { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+}
+
+/// The path-level operations the store is built from.
+public enum FileSystem {
+    public static func rename(_ source: String, to destination: String) throws(FileSystemError) {
+        try CrashInjection.point()
+        guard Glibc.rename(source, destination) == 0 else { throw FileSystemError("rename \(source) to", destination) }
+    }
+
+    public static func symlink(target: String, at path: String) throws(FileSystemError) {
+        try CrashInjection.point()
+        guard Glibc.symlink(target, path) == 0 else { throw FileSystemError("create symlink", path) }
+    }
+
+    public static func readLink(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(path, &buffer, buffer.count - 1)
+        guard count >= 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    public static func makeDirectory(_ path: String, permissions: mode_t = 0o755) throws(FileSystemError) {
+        try CrashInjection.point()
+        guard mkdir(path, permissions) == 0 else { throw FileSystemError("create directory", path) }
+    }
+
+    /// Creates `path` and any missing parents; an existing directory is fine.
+    public static func makeDirectories(_ path: String, permissions: mode_t = 0o755) throws(FileSystemError) {
+        if isDirectory(path) { return }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty && parent != path { try makeDirectories(parent, permissions: permissions) }
+        if mkdir(path, permissions) != 0 && errno != EEXIST { throw FileSystemError("create directory", path) }
+    }
+
+    public static func linkStatus(_ path: String) -> stat? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info : nil
+    }
+
+    public static func exists(_ path: String) -> Bool { linkStatus(path) != nil }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        guard let info = linkStatus(path) else { return false }
+        return info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    public static func isSymlink(_ path: String) -> Bool {
+        guard let info = linkStatus(path) else { return false }
+        return info.st_mode & S_IFMT == S_IFLNK
+    }
+
+    public static func setPermissions(_ path: String, _ permissions: mode_t) throws(FileSystemError) {
+        guard chmod(path, permissions) == 0 else { throw FileSystemError("chmod", path) }
+    }
+
+    public static func unlink(_ path: String) throws(FileSystemError) {
+        try CrashInjection.point()
+        guard Glibc.unlink(path) == 0 else { throw FileSystemError("remove", path) }
+    }
+
+    /// Flushes a directory's entries, so a rename into it survives a power cut.
+    public static func syncDirectory(_ path: String) throws(FileSystemError) {
+        let directory = try FileDescriptor.open(path, .directory)
+        defer { directory.close() }
+        try directory.sync()
+    }
+
+    /// Flushes every dirty page of the filesystem holding `path`: one call instead of an fsync per
+    /// file when a whole tree was just written.
+    public static func syncFilesystem(containing path: String) throws(FileSystemError) {
+        try CrashInjection.point()
+        let directory = try FileDescriptor.open(path, .directory)
+        defer { directory.close() }
+        guard memento_syncfs(directory.raw) == 0 else { throw FileSystemError("sync filesystem of", path) }
+    }
+
+    /// Entry names of a directory, without `.` and `..`, unsorted.
+    public static func entries(of path: String) throws(FileSystemError) -> [String] {
+        guard let handle = opendir(path) else { throw FileSystemError("list", path) }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Removes a file or a whole tree, making read-only directories writable first. Never follows
+    /// a symlink: a link is removed, not what it points to.
+    public static func removeTree(_ path: String) throws(FileSystemError) {
+        guard let info = linkStatus(path) else { return }
+        if info.st_mode & S_IFMT == S_IFDIR {
+            if info.st_mode & S_IWUSR == 0 || info.st_mode & S_IXUSR == 0 {
+                try setPermissions(path, 0o700)
+            }
+            for name in try entries(of: path) { try removeTree(path + "/" + name) }
+            try CrashInjection.point()
+            guard rmdir(path) == 0 else { throw FileSystemError("remove directory", path) }
+        } else {
+            try unlink(path)
+        }
+    }
+
+    /// Writes a file so that it either appears whole under `path` or not at all:
+    /// temp file beside it, fsync, rename, fsync of the directory.
+    public static func writeAtomically(_ data: some DataProtocol, to path: String, permissions: mode_t = 0o644) throws(FileSystemError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
+        _ = Glibc.unlink(temporary)
+        let file = try FileDescriptor.open(temporary, .createExclusive(permissions: permissions))
+        do {
+            try file.write(data)
+            try file.sync()
+            file.close()
+        } catch {
+            file.close()
+            _ = Glibc.unlink(temporary)
+            throw error
+        }
+        try rename(temporary, to: path)
+        try syncDirectory(directory.isEmpty ? "." : directory)
+    }
+}

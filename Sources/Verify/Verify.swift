@@ -1,0 +1,2 @@
+/// The audit pipeline; see DESIGN.md, "Verify".
+enum VerifyModule {}
