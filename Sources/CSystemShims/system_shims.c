@@ -1,4 +1,7 @@
 #define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 #include "system_shims.h"
 
@@ -7,5 +10,14 @@ int memento_syncfs(int fd) {
   return syncfs(fd);
 #else
   return fsync(fd);
+#endif
+}
+
+int memento_rename_exchange(const char *first, const char *second) {
+#ifdef RENAME_EXCHANGE
+  return renameat2(AT_FDCWD, first, AT_FDCWD, second, RENAME_EXCHANGE);
+#else
+  errno = ENOSYS;
+  return -1;
 #endif
 }

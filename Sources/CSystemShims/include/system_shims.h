@@ -5,4 +5,7 @@
 /* Flushes the filesystem that holds fd; returns 0 or -1 with errno set. */
 int memento_syncfs(int fd);
 
+/* Atomically swaps two paths on one filesystem (renameat2 RENAME_EXCHANGE); 0 or -1 with errno. */
+int memento_rename_exchange(const char *first, const char *second);
+
 #endif

@@ -87,8 +87,9 @@ public struct FileDescriptor: Sendable {
         return info
     }
 
-    /// Calls `body` with successive chunks of the file until its end.
-    public func readChunks(size: Int = 1 << 16, _ body: (UnsafeRawBufferPointer) throws -> Void) throws(FileSystemError) {
+    /// Calls `body` with successive chunks of the file until its end. Errors from `body` pass
+    /// through unchanged; read failures are `FileSystemError`s.
+    public func readChunks(size: Int = 1 << 16, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
         while true {
@@ -98,20 +99,25 @@ public struct FileDescriptor: Sendable {
                 throw FileSystemError("read", path)
             }
             if count == 0 { return }
-            do {
-                try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
-            } catch let error as FileSystemError {
-                throw error
-            } catch {
-                throw FileSystemError("process", path, code: EIO)
-            }
+            try body(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         }
     }
 
     public func readAll() throws(FileSystemError) -> [UInt8] {
         var bytes: [UInt8] = []
-        try readChunks { bytes.append(contentsOf: $0) }
+        try readChunksOnly { bytes.append(contentsOf: $0) }
         return bytes
+    }
+
+    /// `readChunks` for a body that cannot fail, keeping the error type precise.
+    public func readChunksOnly(size: Int = 1 << 16, _ body: (UnsafeRawBufferPointer) -> Void) throws(FileSystemError) {
+        do {
+            try readChunks(size: size, body)
+        } catch let error as FileSystemError {
+            throw error
+        } catch {
+            throw FileSystemError("read", path, code: EIO)
+        }
     }
 }
 
@@ -120,6 +126,12 @@ public enum FileSystem {
     public static func rename(_ source: String, to destination: String) throws(FileSystemError) {
         try CrashInjection.point()
         guard Glibc.rename(source, destination) == 0 else { throw FileSystemError("rename \(source) to", destination) }
+    }
+
+    /// Swaps two paths in one step, so a reader sees either the old or the new one at each path.
+    public static func exchange(_ first: String, _ second: String) throws(FileSystemError) {
+        try CrashInjection.point()
+        guard memento_rename_exchange(first, second) == 0 else { throw FileSystemError("exchange \(first) with", second) }
     }
 
     public static func symlink(target: String, at path: String) throws(FileSystemError) {

@@ -20,7 +20,7 @@ public enum SHA256Hex {
 
     public static func ofFile(_ file: FileDescriptor) throws(FileSystemError) -> String {
         var hasher = SHA256()
-        try file.readChunks { chunk in hasher.update(bufferPointer: chunk) }
+        try file.readChunksOnly { chunk in hasher.update(bufferPointer: chunk) }
         return hex(hasher.finalize())
     }
 
@@ -37,5 +37,20 @@ public enum SHA256Hex {
 
     public static func isValid(_ text: String) -> Bool {
         text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+}
+
+/// Incremental SHA-256 for data that arrives in chunks.
+public struct SHA256Stream {
+    private var hasher = SHA256()
+
+    public init() {}
+
+    public mutating func update(_ chunk: UnsafeRawBufferPointer) {
+        hasher.update(bufferPointer: chunk)
+    }
+
+    public func finalize() -> String {
+        SHA256Hex.hex(hasher.finalize())
     }
 }

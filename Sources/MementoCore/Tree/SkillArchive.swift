@@ -1,0 +1,101 @@
+import Foundation
+import ZIPFoundation
+
+/// A `.skill` archive: a zip of one skill folder. Either every entry sits under one top folder
+/// (`csv-stats/SKILL.md`, as `zip -r` and Anthropic's packager make it) or the files are at the
+/// root. Reading it never trusts a header: every path, type, size and ratio is checked before a
+/// byte is written, and sizes are enforced again while inflating.
+public struct SkillArchive {
+    public let path: String
+    /// The top folder's name, when the archive has one.
+    public let folderName: String?
+    private let archive: Archive
+    private let entries: [Entry]
+    private let prefix: String
+
+    public init(path: String, limits: TreeLimits = .default) throws(TreeError) {
+        self.path = path
+        if FileSystem.isSymlink(path) { throw .symlink(path) }
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw .corruptArchive("\(path): \(error)")
+        }
+        self.archive = archive
+        let entries = Array(archive)
+        guard !entries.isEmpty else { throw .empty }
+        guard entries.count <= limits.maxFiles * 2 else { throw .tooManyFiles(limit: limits.maxFiles) }
+
+        var seen: Set<String> = []
+        var fileCount = 0
+        var total: UInt64 = 0
+        var topFolders: Set<Substring> = []
+        var hasRootFile = false
+        for entry in entries {
+            let raw = entry.path
+            let normalized = try TreePath.validate(raw)
+            guard seen.insert(normalized).inserted else { throw .duplicateEntry(normalized) }
+            switch entry.type {
+            case .symlink: throw .symlink(normalized)
+            case .directory: break
+            case .file:
+                fileCount += 1
+                guard fileCount <= limits.maxFiles else { throw .tooManyFiles(limit: limits.maxFiles) }
+                total += entry.uncompressedSize
+                guard total <= limits.maxTotalBytes else { throw .tooLarge(limit: limits.maxTotalBytes) }
+                let ratio = entry.uncompressedSize / max(entry.compressedSize, 1)
+                if entry.uncompressedSize > 1 << 20 && ratio > limits.maxRatio {
+                    throw .compressionRatio(normalized, ratio: ratio, limit: limits.maxRatio)
+                }
+            }
+            if let slash = normalized.firstIndex(of: "/") {
+                topFolders.insert(normalized[..<slash])
+            } else if entry.type == .directory {
+                topFolders.insert(Substring(normalized))
+            } else {
+                hasRootFile = true
+            }
+        }
+        guard fileCount > 0 else { throw .empty }
+        if let archiveSize = FileSystem.linkStatus(path).map({ UInt64($0.st_size) }), total > 1 << 20,
+           total / max(archiveSize, 1) > limits.maxRatio
+        {
+            throw .compressionRatio(path, ratio: total / max(archiveSize, 1), limit: limits.maxRatio)
+        }
+        if !hasRootFile, topFolders.count == 1, let top = topFolders.first {
+            folderName = String(top)
+            prefix = top + "/"
+        } else {
+            folderName = nil
+            prefix = ""
+        }
+        self.entries = entries
+    }
+
+    /// Extracts into a tree writer, stripping the top folder.
+    public func extract(into writer: TreeWriter, progress: ((Int, Int) -> Void)? = nil) throws(TreeError) {
+        let files = entries.filter { $0.type == .file }
+        var done = 0
+        for entry in entries {
+            let normalized = try TreePath.validate(entry.path)
+            let relative = String(normalized.dropFirst(prefix.count))
+            if relative.isEmpty { continue }  // the top folder itself
+            switch entry.type {
+            case .directory:
+                try writer.addDirectory(relative)
+            case .file:
+                let permissions = (entry.fileAttributes[.posixPermissions] as? NSNumber)?.uint16Value ?? 0o644
+                try writer.addFile(relative, executable: permissions & 0o111 != 0, declaredSize: entry.uncompressedSize) { sink in
+                    _ = try archive.extract(entry, skipCRC32: false) { data in
+                        try data.withUnsafeBytes { buffer in try sink(buffer) }
+                    }
+                }
+                done += 1
+                progress?(done, files.count)
+            case .symlink:
+                throw .symlink(normalized)
+            }
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import GRDB
+import MementoCore
+
+/// A skill the store knows, and which of its versions is active.
+public struct SkillRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "skill"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public enum State: String, Codable, Sendable, DatabaseValueConvertible {
+        case active
+        /// An uninstall has committed; recovery finishes it.
+        case uninstalling
+    }
+
+    public var name: String
+    public var currentVersion: String?
+    public var previousVersion: String?
+    public var pinned: Bool
+    public var state: State
+    public var createdAt: String
+    public var updatedAt: String
+}
+
+/// One installed version: where it came from and what its content is.
+public struct VersionRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "version"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public enum State: String, Codable, Sendable, DatabaseValueConvertible {
+        /// The tree may be in place but `current` has not switched to it yet; recovery decides.
+        case pending
+        case installed
+    }
+
+    public var name: String
+    public var version: String
+    public var kind: String
+    public var description: String
+    public var archiveSha256: String?
+    public var treeSha256: String
+    public var fileCount: Int
+    public var totalSize: Int64
+    public var source: String
+    public var signer: String?
+    public var verdict: String?
+    public var state: State
+    public var installedAt: String
+}
+
+/// The append-only history of what happened to the store.
+public struct EventRecord: Codable, Hashable, Sendable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "event"
+    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+
+    public var id: Int64?
+    public var at: String
+    public var action: String
+    public var name: String?
+    public var version: String?
+    public var detail: String?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Opens `memento.db` and keeps its schema current.
+enum StoreDatabase {
+    static func open(_ layout: StoreLayout, readOnly: Bool) throws(StoreError) -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.readonly = readOnly
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            let queue = try DatabaseQueue(path: layout.database, configuration: configuration)
+            if !readOnly {
+                try queue.writeWithoutTransaction { db in
+                    // WAL lets readers see a consistent snapshot while a writer commits.
+                    try db.execute(sql: "PRAGMA journal_mode = WAL")
+                }
+                try migrator.migrate(queue)
+            }
+            return queue
+        } catch {
+            throw .database("\(layout.database): \(error)")
+        }
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: skills, versions, events") { db in
+            try db.create(table: "skill") { table in
+                table.primaryKey("name", .text)
+                table.column("current_version", .text)
+                table.column("previous_version", .text)
+                table.column("pinned", .boolean).notNull().defaults(to: false)
+                table.column("state", .text).notNull()
+                table.column("created_at", .text).notNull()
+                table.column("updated_at", .text).notNull()
+            }
+            try db.create(table: "version") { table in
+                table.column("name", .text).notNull().references("skill", onDelete: .cascade)
+                table.column("version", .text).notNull()
+                table.column("kind", .text).notNull()
+                table.column("description", .text).notNull()
+                table.column("archive_sha256", .text)
+                table.column("tree_sha256", .text).notNull()
+                table.column("file_count", .integer).notNull()
+                table.column("total_size", .integer).notNull()
+                table.column("source", .text).notNull()
+                table.column("signer", .text)
+                table.column("verdict", .text)
+                table.column("state", .text).notNull()
+                table.column("installed_at", .text).notNull()
+                table.primaryKey(["name", "version"])
+            }
+            try db.create(table: "event") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("at", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("name", .text)
+                table.column("version", .text)
+                table.column("detail", .text)
+            }
+        }
+        return migrator
+    }
+
+    static func now() -> String {
+        ISO8601DateFormatter().string(from: Date())
+    }
+
+    static func log(_ db: Database, _ action: String, name: String?, version: String?, detail: String? = nil) throws {
+        var event = EventRecord(id: nil, at: now(), action: action, name: name, version: version, detail: detail)
+        try event.insert(db)
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import MementoCore
+import SkillStore
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Check the store: links, files changed after install, leftovers, database vs disk.",
+        discussion: """
+            Each problem comes with the command that fixes it. Exits 1 when it finds a problem.
+
+            EXAMPLES
+              memento doctor
+              memento doctor --fix
+              memento doctor --json --quick
+            """
+    )
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Flag(help: "Repair what needs no source: interrupted operations, links, unknown folders, missing trees.")
+    var fix = false
+
+    @Flag(help: "Skip re-hashing every installed file.")
+    var quick = false
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        if fix { try homeOptions.writableStore().repair() }
+        let findings = try homeOptions.readableStore()?.diagnose(hashTrees: !quick) ?? []
+        if json {
+            Terminal.printJSON(["ok": .bool(findings.isEmpty), "findings": .array(findings.map(\.json))])
+        } else if findings.isEmpty {
+            print("the store is healthy")
+        } else {
+            for finding in findings {
+                print("\(finding.severity.rawValue): \(finding.subject): \(finding.message)\n  fix: \(finding.fix)")
+            }
+        }
+        if !findings.isEmpty { throw ExitStatus.checkFailed }
+    }
+}

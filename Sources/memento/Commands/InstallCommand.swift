@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import MementoCore
+import SkillStore
+
+struct InstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "install",
+        abstract: "Install skills from folders or .skill archives, or exactly what memento.lock says.",
+        discussion: """
+            Each skill is copied or extracted into staging, checked (no symlinks, no paths outside the \
+            skill, size and compression limits, a name equal to its folder), hashed, and then made the \
+            active version in one step. On any error nothing is installed.
+
+            EXAMPLES
+              memento install ./csv-stats
+              memento install dist/csv-stats-1.2.0.skill
+              memento install --frozen                 # reproduce ./memento.lock or fail
+              memento install --repair ./csv-stats     # restore files that changed after install
+            """
+    )
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Argument(help: ArgumentHelp("Skill folders or .skill archives.", valueName: "path"))
+    var paths: [String] = []
+
+    @Flag(help: "Install exactly the versions in the lockfile, checking every hash, or change nothing.")
+    var frozen = false
+
+    @Option(help: ArgumentHelp("The lockfile for --frozen.", valueName: "file"))
+    var lockfile = Lockfile.fileName
+
+    @Flag(help: "Replace the files of an installed version whose content drifted, from the same source.")
+    var repair = false
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if frozen && !paths.isEmpty { throw ValidationError("--frozen installs what the lockfile names; give no paths") }
+        if !frozen && paths.isEmpty { throw ValidationError("give a skill folder or a .skill archive, or --frozen") }
+    }
+
+    func run() throws {
+        let store = try homeOptions.writableStore()
+        var outcomes: [InstallOutcome] = []
+        if frozen {
+            outcomes = try store.installFrozen(try Lockfile.read(from: lockfile))
+        } else {
+            for path in paths {
+                let bar = ProgressBar("installing \((path as NSString).lastPathComponent)")
+                defer { bar.finish() }
+                outcomes.append(try store.install(InstallRequest(path: path, repair: repair), progress: { bar.update(done: $0, total: $1) }))
+            }
+        }
+        if json {
+            Terminal.printJSON(.array(outcomes.map(\.json)))
+            return
+        }
+        for outcome in outcomes {
+            if outcome.alreadyInstalled {
+                print("\(outcome.name) \(outcome.version) is installed and active")
+            } else if let previous = outcome.previousVersion {
+                print("installed \(outcome.name) \(outcome.version) (was \(previous); `memento rollback \(outcome.name)` goes back)")
+            } else {
+                print("installed \(outcome.name) \(outcome.version)")
+            }
+        }
+    }
+}
+
+extension InstallOutcome {
+    var json: JSONValue {
+        [
+            "name": .string(name), "version": .string(version),
+            "previous_version": previousVersion.map(JSONValue.string) ?? .null,
+            "tree_sha256": .string(treeSha256), "archive_sha256": archiveSha256.map(JSONValue.string) ?? .null,
+            "verdict": verdict.map(JSONValue.string) ?? .null, "already_installed": .bool(alreadyInstalled),
+        ]
+    }
+}

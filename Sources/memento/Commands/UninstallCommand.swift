@@ -1,0 +1,29 @@
+import ArgumentParser
+import SkillStore
+
+struct UninstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "uninstall",
+        abstract: "Remove skills and all their versions from the store.",
+        discussion: """
+            Removes only what is in the store: the skill's folder under store/skills and its records. \
+            Downloaded archives stay in the cache until `memento gc`.
+
+            EXAMPLE
+              memento uninstall csv-stats
+            """
+    )
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Argument(help: ArgumentHelp("Names of installed skills.", valueName: "name"))
+    var names: [String]
+
+    func run() throws {
+        let store = try homeOptions.writableStore()
+        for name in names {
+            let versions = try store.uninstall(name)
+            print("uninstalled \(name) (\(versions.count) version\(versions.count == 1 ? "" : "s"))")
+        }
+    }
+}
