@@ -58,10 +58,16 @@ let package = Package(
             ]
         ),
         .testTarget(name: "MementoCoreTests", dependencies: ["MementoCore"]),
-        .testTarget(name: "SkillStoreTests", dependencies: ["SkillStore", "MementoCore"]),
+        .testTarget(
+            name: "SkillStoreTests",
+            dependencies: ["SkillStore", "MementoCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "MementoCore"]),
-        .testTarget(name: "MementoCLITests", dependencies: ["MementoCore", "SkillStore"]),
+        .testTarget(
+            name: "MementoCLITests",
+            dependencies: ["MementoCore", "SkillStore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

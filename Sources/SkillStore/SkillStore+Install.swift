@@ -79,7 +79,10 @@ extension SkillStore {
             guard existing.treeSha256 == staged.treeSha256 else {
                 throw .versionConflict(name: staged.name, version: staged.version)
             }
-            if request.repair { try replaceTree(of: staged, work: work) }
+            if request.repair {
+                try replaceTree(of: staged, work: work)
+                try keepArchive(staged, work: work)
+            }
             let previous = try activate(name: staged.name, version: staged.version, work: work, action: "reactivate")
             return InstallOutcome(name: staged.name, version: staged.version, previousVersion: previous,
                                   treeSha256: staged.treeSha256, archiveSha256: staged.archiveSha256,
@@ -113,12 +116,12 @@ extension SkillStore {
             } else if info.st_mode & S_IFMT == S_IFREG {
                 // Hash and keep the exact bytes first, then extract from our copy: what is
                 // recorded is what was unpacked, even if the source file changes meanwhile.
-                let blob = try storeBlob(from: path)
-                archiveSha256 = blob
-                if let expected = request.expectedArchiveSha256, expected != blob {
-                    throw StoreError.frozenDrift(["\(request.path): archive sha256 \(blob) differs from the locked \(expected)"])
+                let copy = try copyArchive(from: path, into: work)
+                archiveSha256 = copy.sha256
+                if let expected = request.expectedArchiveSha256, expected != copy.sha256 {
+                    throw StoreError.frozenDrift(["\(request.path): archive sha256 \(copy.sha256) differs from the locked \(expected)"])
                 }
-                let archive = try SkillArchive(path: layout.blob(blob), limits: request.limits)
+                let archive = try SkillArchive(path: copy.path, limits: request.limits)
                 folderName = archive.folderName
                 try archive.extract(into: writer, progress: progress)
             } else if info.st_mode & S_IFMT == S_IFLNK {
@@ -142,35 +145,33 @@ extension SkillStore {
                            entries: writer.entries)
     }
 
-    /// Streams an archive into `blobs/sha256/HEX` (temp file, fsync, rename) and returns its hash.
-    /// An archive already in the store is not written twice.
-    func storeBlob(from path: String) throws -> String {
+    /// Copies an archive into the work directory (fsynced) while hashing it. Extraction reads this
+    /// copy, so what is recorded is exactly what was unpacked even if the source changes meanwhile;
+    /// the copy joins the blob cache only when the install commits.
+    func copyArchive(from path: String, into work: String) throws -> (path: String, sha256: String) {
         let source = try FileDescriptor.open(path, .readOnlyNoFollow)
         defer { source.close() }
-        let temporary = layout.staging + "/blob-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let copy = try FileDescriptor.open(temporary, .createExclusive(permissions: 0o444))
+        let destination = work + "/archive.skill"
+        let copy = try FileDescriptor.open(destination, .createExclusive(permissions: 0o444))
+        defer { copy.close() }
         var hasher = SHA256Stream()
-        do {
-            try source.readChunks { chunk in
-                hasher.update(chunk)
-                try copy.write(chunk)
-            }
-            try copy.sync()
-            copy.close()
-        } catch {
-            copy.close()
-            try? FileSystem.unlink(temporary)
-            throw error
+        try source.readChunks { chunk in
+            hasher.update(chunk)
+            try copy.write(chunk)
         }
-        let digest = hasher.finalize()
-        let destination = layout.blob(digest)
-        if FileSystem.exists(destination) {
-            try FileSystem.unlink(temporary)
-        } else {
-            try FileSystem.rename(temporary, to: destination)
+        try copy.sync()
+        return (destination, hasher.finalize())
+    }
+
+    /// Moves the staged archive into `blobs/sha256/HEX`; an archive already cached is kept as is.
+    func keepArchive(_ staged: StagedSkill, work: String) throws(StoreError) {
+        guard let sha256 = staged.archiveSha256 else { return }
+        let copy = work + "/archive.skill"
+        try fileSystem { () throws(FileSystemError) in
+            guard !FileSystem.exists(layout.blob(sha256)), FileSystem.exists(copy) else { return }
+            try FileSystem.rename(copy, to: layout.blob(sha256))
             try FileSystem.syncDirectory(layout.blobs)
         }
-        return digest
     }
 
     /// Swaps a drifted tree for the freshly staged one in a single renameat2(RENAME_EXCHANGE).
@@ -211,6 +212,7 @@ extension SkillStore {
             }
             try FileSystem.rename(staged.root, to: layout.version(staged.name, staged.version))
         }
+        try keepArchive(staged, work: work)
         let previous = try activate(name: staged.name, version: staged.version, work: work, action: "install",
                                     completingPending: true)
         return InstallOutcome(name: staged.name, version: staged.version, previousVersion: previous,

@@ -21,10 +21,26 @@ public final class SkillStore {
     }
 
     /// Opens the store for reading. Returns nil when nothing was ever installed under `home`.
+    /// If a killed process left work behind and no writer is running, this start-up recovers it
+    /// first, so readers never act on an interrupted operation.
     public static func reader(home: String) throws(StoreError) -> SkillStore? {
         let layout = StoreLayout(home: home)
         guard FileSystem.exists(layout.database) else { return nil }
-        return SkillStore(layout: layout, database: try StoreDatabase.open(layout, readOnly: true), writerLock: nil)
+        let store = SkillStore(layout: layout, database: try StoreDatabase.open(layout, readOnly: true), writerLock: nil)
+        guard try store.needsRecovery(), let lock = WriterLock.tryAcquire(layout) else { return store }
+        let recovering = SkillStore(layout: layout, database: try StoreDatabase.open(layout, readOnly: false), writerLock: lock)
+        try recovering.recover()
+        return recovering
+    }
+
+    /// Cheap enough for every start: one directory read and one query.
+    func needsRecovery() throws(StoreError) -> Bool {
+        if let leftovers = try? FileSystem.entries(of: layout.staging), !leftovers.isEmpty { return true }
+        return try read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS(SELECT 1 FROM version WHERE state = 'pending') OR EXISTS(SELECT 1 FROM skill WHERE state = 'uninstalling')
+                """) ?? false
+        }
     }
 
     /// Opens the store for writing: creates it if needed, takes the writer lock (waiting for

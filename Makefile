@@ -1,0 +1,55 @@
+# Memento — the two commands a newcomer runs: `make run` and `make test`.
+# Both install what is missing (Debian packages, the Python test environment), build, and go.
+
+SWIFT      ?= swift
+SCRATCH    ?= .build
+RELEASE_BIN = $(SCRATCH)/release/memento
+RUN_HOME   ?= $(CURDIR)/.build-run/home
+VENV       ?= $(CURDIR)/.venv-mcp
+DEB_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libffi-dev zlib1g-dev bubblewrap nginx python3-venv unzip zip
+
+.PHONY: all deps venv build release run test bench clean
+
+all: build
+
+# Installs only what is missing, so a machine that has everything needs no root and no network.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# The Python peers of the interop tests (the `mcp` SDK and reference servers), pinned.
+venv: deps
+	@req=Tests/MCPTests/Fixtures/requirements.txt; \
+	if [ -f $$req ]; then \
+	  if [ ! -x $(VENV)/bin/python ] || ! cmp -s $$req $(VENV)/.requirements; then \
+	    echo "creating $(VENV) from $$req"; \
+	    python3 -m venv $(VENV) && $(VENV)/bin/pip install -q --disable-pip-version-check -r $$req && cp $$req $(VENV)/.requirements; \
+	  fi; \
+	fi
+
+build: deps
+	$(SWIFT) build --scratch-path $(SCRATCH)
+
+release: deps
+	$(SWIFT) build -c release --scratch-path $(SCRATCH)
+
+# The main job on the built-in catalogue: install the first-party skills in Market/ and list them.
+run: release
+	@mkdir -p $(RUN_HOME)
+	@for skill in Market/skills/*/; do $(RELEASE_BIN) install --home $(RUN_HOME) "$$skill" || exit 1; done
+	$(RELEASE_BIN) list --home $(RUN_HOME)
+	$(RELEASE_BIN) doctor --home $(RUN_HOME)
+
+test: deps venv
+	$(SWIFT) build --build-tests --scratch-path $(SCRATCH)
+	$(SWIFT) test --skip-build --scratch-path $(SCRATCH)
+
+bench: release
+	Benchmarks/run.sh $(RELEASE_BIN)
+
+clean:
+	rm -rf $(SCRATCH) .build-run
