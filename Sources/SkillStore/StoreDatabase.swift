@@ -2,11 +2,17 @@ import Foundation
 import GRDB
 import MementoCore
 
+/// Records whose Swift properties are camelCase and whose columns are snake_case.
+public protocol SnakeCaseRecord: FetchableRecord, EncodableRecord {}
+
+extension SnakeCaseRecord {
+    public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
+    public static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
+}
+
 /// A skill the store knows, and which of its versions is active.
-public struct SkillRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+public struct SkillRecord: Codable, Hashable, Sendable, SnakeCaseRecord, PersistableRecord {
     public static let databaseTableName = "skill"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     public enum State: String, Codable, Sendable, DatabaseValueConvertible {
         case active
@@ -24,10 +30,8 @@ public struct SkillRecord: Codable, Hashable, Sendable, FetchableRecord, Persist
 }
 
 /// One installed version: where it came from and what its content is.
-public struct VersionRecord: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+public struct VersionRecord: Codable, Hashable, Sendable, SnakeCaseRecord, PersistableRecord {
     public static let databaseTableName = "version"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     public enum State: String, Codable, Sendable, DatabaseValueConvertible {
         /// The tree may be in place but `current` has not switched to it yet; recovery decides.
@@ -51,10 +55,8 @@ public struct VersionRecord: Codable, Hashable, Sendable, FetchableRecord, Persi
 }
 
 /// The append-only history of what happened to the store.
-public struct EventRecord: Codable, Hashable, Sendable, FetchableRecord, MutablePersistableRecord {
+public struct EventRecord: Codable, Hashable, Sendable, SnakeCaseRecord, MutablePersistableRecord {
     public static let databaseTableName = "event"
-    public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
     public var id: Int64?
     public var at: String

@@ -1,0 +1,104 @@
+"""Memento benchmarks: each figure beside a floor measured in the same run, as a ratio.
+
+Run through `make bench`. Every case uses fresh temporary directories and local files only.
+"""
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+MEMENTO = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/memento")
+ROWS = []
+
+
+def timed(command, env=None, cwd=None, repeat=15, setup=None):
+    """Median wall time in milliseconds of `repeat` fresh processes."""
+    samples = []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        start = time.perf_counter()
+        subprocess.run(command, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       shell=isinstance(command, str))
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def report(name, ours, floor_name, floor, goal):
+    ratio = ours / floor
+    verdict = "ok" if ratio <= goal else "OVER GOAL"
+    ROWS.append((name, ours, floor_name, floor, ratio, goal, verdict))
+    print(f"{name:<42} {ours:9.2f} ms   {floor_name:<30} {floor:9.2f} ms   {ratio:5.2f}x  (goal <= {goal}x) {verdict}",
+          flush=True)
+
+
+def make_skill(parent, name, version, files, bytes_per_file):
+    folder = os.path.join(parent, name)
+    os.makedirs(os.path.join(folder, "references"), exist_ok=True)
+    with open(os.path.join(folder, "SKILL.md"), "w") as handle:
+        handle.write(f"---\nname: {name}\ndescription: Benchmark skill {name}. Use in benchmarks.\n"
+                     f"metadata:\n  version: \"{version}\"\n---\n# {name}\n")
+    line = f"{name} reference text for the benchmark, with some variety 0123456789.\n"
+    for index in range(files - 1):
+        with open(os.path.join(folder, "references", f"part{index:03}.md"), "w") as handle:
+            body = (line * (bytes_per_file // len(line) + 1))[:bytes_per_file]
+            handle.write(f"{index}\n{body}")
+    return folder
+
+
+def bench_list(work):
+    home = os.path.join(work, "home-list")
+    sources = os.path.join(work, "list-sources")
+    os.makedirs(sources)
+    folders = [make_skill(sources, f"skill-{index:04}", "1.0.0", 3, 200) for index in range(1000)]
+    env = dict(os.environ, MEMENTO_HOME=home)
+    for start in range(0, len(folders), 250):
+        subprocess.run([MEMENTO, "install", *folders[start:start + 250]], env=env, check=True, stdout=subprocess.DEVNULL)
+    listed = json.loads(subprocess.run([MEMENTO, "list", "--json"], env=env, check=True, capture_output=True).stdout)
+    assert len(listed) == 1000, len(listed)
+    ours = timed([MEMENTO, "list", "--json"], env=env, repeat=21)
+    floor = timed(["ls", "-R", os.path.join(home, "store")], repeat=21)
+    report("list --json, 1,000 skills (median of 21)", ours, "ls -R of the store", floor, 3.0)
+
+
+def bench_install(work):
+    sources = os.path.join(work, "install-sources")
+    os.makedirs(sources)
+    folder = make_skill(sources, "big-skill", "1.0.0", 200, 5 * 1024)
+    archive = os.path.join(work, "big-skill-1.0.0.skill")
+    subprocess.run(["zip", "-qr", archive, "big-skill"], cwd=sources, check=True)
+    size = sum(os.path.getsize(os.path.join(root, name)) for root, _, names in os.walk(folder) for name in names)
+    home = os.path.join(work, "home-install")
+    unzip_dir = os.path.join(work, "unzipped")
+
+    def fresh_home():
+        if os.path.exists(home):
+            subprocess.run(["chmod", "-R", "u+w", home], check=True)
+            shutil.rmtree(home)
+
+    def fresh_unzip():
+        shutil.rmtree(unzip_dir, ignore_errors=True)
+
+    env = dict(os.environ, MEMENTO_HOME=home)
+    ours = timed([MEMENTO, "install", archive], env=env, setup=fresh_home)
+    floor = timed(f"sha256sum {archive} >/dev/null && unzip -q {archive} -d {unzip_dir}", setup=fresh_unzip)
+    report(f"install {size // 1024} KiB, 200-file archive (median of 15)", ours, "sha256sum + unzip", floor, 2.0)
+
+
+def main():
+    if not os.access(MEMENTO, os.X_OK):
+        sys.exit(f"{MEMENTO} is not built; run `make bench`")
+    print(f"memento benchmarks ({MEMENTO})\n")
+    with tempfile.TemporaryDirectory(prefix="memento-bench-") as work:
+        bench_list(work)
+        bench_install(work)
+    over = [row for row in ROWS if row[-1] != "ok"]
+    print(f"\n{len(ROWS) - len(over)} of {len(ROWS)} figures within their goals")
+
+
+if __name__ == "__main__":
+    main()
