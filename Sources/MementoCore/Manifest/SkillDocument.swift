@@ -61,8 +61,15 @@ public struct SkillDocument: Hashable, Sendable {
         -> (document: SkillDocument?, diagnostics: [ManifestDiagnostic])
     {
         var diagnostics: [ManifestDiagnostic] = []
-        guard let split = splitFrontmatter(text) else {
+        let split: Split
+        switch splitFrontmatter(text) {
+        case .success(let found):
+            split = found
+        case .failure(.missing):
             diagnostics.append(.init(.error, file: file, line: 1, "no YAML frontmatter: the file must start with a line '---', then the fields, then '---'"))
+            return (nil, diagnostics)
+        case .failure(.unclosed):
+            diagnostics.append(.init(.error, file: file, line: 1, "the YAML frontmatter has no closing '---' line"))
             return (nil, diagnostics)
         }
         let root: Node
@@ -186,19 +193,22 @@ public struct SkillDocument: Hashable, Sendable {
         let bodyLine: Int
     }
 
+    enum SplitFailure: Error { case missing, unclosed }
+
     /// Splits on the first two `---` lines. Accepts CRLF and a leading byte-order mark.
-    static func splitFrontmatter(_ text: String) -> Split? {
+    static func splitFrontmatter(_ text: String) -> Result<Split, SplitFailure> {
         var source = Substring(text)
         if source.hasPrefix("\u{FEFF}") { source = source.dropFirst() }
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        // Swift treats "\r\n" as one Character, distinct from "\n", so both must separate lines.
+        let lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         func isFence(_ line: Substring) -> Bool {
             line.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r"))) == "---"
         }
-        guard let first = lines.first, isFence(first) else { return nil }
-        guard let closing = lines.indices.dropFirst().first(where: { isFence(lines[$0]) }) else { return nil }
+        guard let first = lines.first, isFence(first) else { return .failure(.missing) }
+        guard let closing = lines.indices.dropFirst().first(where: { isFence(lines[$0]) }) else { return .failure(.unclosed) }
         let yaml = lines[1..<closing].joined(separator: "\n")
         let body = lines[(closing + 1)...].joined(separator: "\n")
-        return Split(yaml: yaml, body: body, bodyLine: closing + 2)
+        return .success(Split(yaml: yaml, body: body, bodyLine: closing + 2))
     }
 
     static func parseYAML(_ yaml: String) throws -> Node {
@@ -225,7 +235,8 @@ public struct SkillDocument: Hashable, Sendable {
         case .scalar(let scalar):
             if node.null != nil { return .null }
             if let flag = node.bool { return .bool(flag) }
-            if node.int != nil, let number = JSONNumber(validating: scalar.string) { return .number(number) }
+            // Keep the number as written (`1.10` stays `1.10`) when YAML's form is also JSON's.
+            if node.int != nil || node.float != nil, let number = JSONNumber(validating: scalar.string) { return .number(number) }
             if let double = node.float, let number = JSONNumber(double) { return .number(number) }
             return .string(scalar.string)
         case .mapping(let mapping):
