@@ -208,7 +208,8 @@ public enum FileSystem {
     public static func removeTree(_ path: String) throws(FileSystemError) {
         guard let info = linkStatus(path) else { return }
         if info.st_mode & S_IFMT == S_IFDIR {
-            if info.st_mode & S_IWUSR == 0 || info.st_mode & S_IXUSR == 0 {
+            // Listing needs read, unlinking entries needs write and search: restore all three.
+            if info.st_mode & S_IRWXU != S_IRWXU {
                 try setPermissions(path, 0o700)
             }
             for name in try entries(of: path) { try removeTree(path + "/" + name) }
@@ -222,9 +223,12 @@ public enum FileSystem {
     /// Writes a file so that it either appears whole under `path` or not at all:
     /// temp file beside it, fsync, rename, fsync of the directory.
     public static func writeAtomically(_ data: some DataProtocol, to path: String, permissions: mode_t = 0o644) throws(FileSystemError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
-        _ = Glibc.unlink(temporary)
+        // A bare file name lives in the working directory; "" + "/" would put the temp file in `/`.
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        // Unique per call, not per process: two threads writing the same path must not share a
+        // temp file, or one would unlink or rename the other's half-written data.
+        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let file = try FileDescriptor.open(temporary, .createExclusive(permissions: permissions))
         do {
             try file.write(data)
@@ -235,7 +239,12 @@ public enum FileSystem {
             _ = Glibc.unlink(temporary)
             throw error
         }
-        try rename(temporary, to: path)
-        try syncDirectory(directory.isEmpty ? "." : directory)
+        do {
+            try rename(temporary, to: path)
+        } catch {
+            _ = Glibc.unlink(temporary)
+            throw error
+        }
+        try syncDirectory(directory)
     }
 }
