@@ -277,6 +277,27 @@ struct SkillDocumentTests {
         #expect(SkillDocument.validate(text: text, folderName: "s").map(\.severity) == [.error])
     }
 
+    @Test("the colon repair leaves flow collections, block scalars and quoted values alone")
+    func repairLeavesStructure() throws {
+        let text = skill("""
+            name: s
+            description: Use this: for tests
+            flags: {beta: true, level: 2}
+            tags: [a: 1]
+            license: 'MIT: see file'
+            compatibility: >
+              Needs: a network
+            """)
+        let (document, diagnostics) = SkillDocument.load(text: text, folderName: "s")
+        let loaded = try #require(document)
+        #expect(loaded.description == "Use this: for tests")
+        #expect(loaded.extraFields["flags"] == ["beta": true, "level": 2])
+        #expect(loaded.extraFields["tags"] == [["a": 1]])
+        #expect(loaded.license == "MIT: see file")
+        #expect(loaded.compatibility == "Needs: a network")
+        #expect(errors(diagnostics).isEmpty)
+    }
+
     @Test("'<' or '>' in the description is refused strictly, tolerated leniently", arguments: ["Use <b>this</b>", "a > b", "x < y"])
     func angleBrackets(description: String) {
         let text = skill("name: s\ndescription: \"\(description)\"")

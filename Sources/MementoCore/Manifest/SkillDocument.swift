@@ -222,7 +222,9 @@ public struct SkillDocument: Hashable, Sendable {
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             guard !line.hasPrefix(" "), !line.hasPrefix("\t"), let colon = line.firstIndex(of: ":") else { return String(line) }
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            guard value.contains(": "), !value.hasPrefix("\""), !value.hasPrefix("'") else { return String(line) }
+            // Only a plain scalar can carry the mistake; a value opening with an indicator is a
+            // quoted string, a flow collection, a block scalar, an anchor, an alias or a tag.
+            guard value.contains(": "), let opening = value.first, !"\"'{[|>&*!%@`".contains(opening) else { return String(line) }
             changed = true
             let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "\(line[..<colon]): \"\(escaped)\""
