@@ -116,6 +116,20 @@ struct SkillManifestTests {
         #expect(tool.outputSchema?.encoded() == #"{"type":"object","x-limit":1e3}"#)
     }
 
+    @Test("duplicate keys resolve the same way for every field: the last one wins")
+    func duplicateKeys() throws {
+        let text = #"""
+            {"manifest_version":1,"name":"first","version":"1.0.0","kind":"instructions","description":"d",
+             "tools":[{"name":"a","description":"d","input_schema":{"type":"object","title":"A"}}],
+             "tools":[{"name":"b","description":"d","input_schema":{"type":"object","title":"B"}}],
+             "name":"second"}
+            """#
+        let decoded = try decode(text).get()
+        #expect(decoded.name == "second")
+        #expect(decoded.tools.map(\.name) == ["b"])
+        #expect(decoded.tools.first?.inputSchema["title"] == "B")
+    }
+
     @Test("a manifest survives encode → decode")
     func codableRoundTrip() throws {
         let original = SkillManifest(

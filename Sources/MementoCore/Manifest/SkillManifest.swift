@@ -230,7 +230,9 @@ extension SkillManifest {
         }
         var manifest: SkillManifest
         do {
-            manifest = try JSONDecoder().decode(SkillManifest.self, from: data)
+            // Decode our own parse, re-encoded, rather than the raw bytes: with a key given twice,
+            // Foundation keeps the first and our parser the last, and every field must agree.
+            manifest = try JSONDecoder().decode(SkillManifest.self, from: raw.encodedData())
         } catch let error as DecodingError {
             throw ManifestError(decoding: error, file: file)
         } catch {
