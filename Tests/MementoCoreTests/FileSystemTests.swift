@@ -110,6 +110,26 @@ struct FileSystemTests {
         }
     }
 
+    @Test("removeTree removes entries whose names are not UTF-8, as an unpacked archive may hold")
+    func removeTreeNonUTF8Names() throws {
+        try withScratch { root in
+            let tree = root + "/tree"
+            try FileSystem.makeDirectory(tree)
+            func rawPath(_ prefix: String, _ suffix: [UInt8]) -> [CChar] {
+                (Array(prefix.utf8) + suffix + [0]).map { CChar(bitPattern: $0) }
+            }
+            let badDirectory = rawPath(tree + "/dir", [0xFF])
+            #expect(mkdir(badDirectory, 0o755) == 0)
+            let badFile = rawPath(tree + "/dir", [0xFF] + Array("/file".utf8) + [0xC3])
+            let fd = open(badFile, O_WRONLY | O_CREAT | O_EXCL, 0o444)
+            #expect(fd >= 0)
+            close(fd)
+            #expect(chmod(badDirectory, 0o555) == 0)
+            try FileSystem.removeTree(tree)
+            #expect(!FileSystem.exists(tree))
+        }
+    }
+
     @Test("readLink returns the stored target, nil for non-links")
     func readLink() throws {
         try withScratch { root in

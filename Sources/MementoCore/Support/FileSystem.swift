@@ -189,7 +189,8 @@ public enum FileSystem {
         guard memento_syncfs(directory.raw) == 0 else { throw FileSystemError("sync filesystem of", path) }
     }
 
-    /// Entry names of a directory, without `.` and `..`, unsorted.
+    /// Entry names of a directory, without `.` and `..`, unsorted. A name that is not UTF-8 comes
+    /// back repaired (U+FFFD) and so cannot be opened by it; `removeTree` does not depend on this.
     public static func entries(of path: String) throws(FileSystemError) -> [String] {
         guard let handle = opendir(path) else { throw FileSystemError("list", path) }
         defer { closedir(handle) }
@@ -206,18 +207,47 @@ public enum FileSystem {
     /// Removes a file or a whole tree, making read-only directories writable first. Never follows
     /// a symlink: a link is removed, not what it points to.
     public static func removeTree(_ path: String) throws(FileSystemError) {
-        guard let info = linkStatus(path) else { return }
-        if info.st_mode & S_IFMT == S_IFDIR {
-            // Listing needs read, unlinking entries needs write and search: restore all three.
-            if info.st_mode & S_IRWXU != S_IRWXU {
-                try setPermissions(path, 0o700)
-            }
-            for name in try entries(of: path) { try removeTree(path + "/" + name) }
+        guard linkStatus(path) != nil else { return }
+        try removeEntry(Array(path.utf8CString), in: AT_FDCWD, displayPath: path)
+    }
+
+    /// Removes `name` inside the directory open as `parent`. Works on the raw bytes of names, as
+    /// `readdir` gives them, so an entry whose name is not UTF-8 (an unpacked archive can hold one)
+    /// is removed like any other instead of being lost in a lossy `String` round trip.
+    private static func removeEntry(_ name: [CChar], in parent: Int32, displayPath: String) throws(FileSystemError) {
+        var info = stat()
+        guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { throw FileSystemError("stat", displayPath) }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
             try CrashInjection.point()
-            guard rmdir(path) == 0 else { throw FileSystemError("remove directory", path) }
-        } else {
-            try unlink(path)
+            guard unlinkat(parent, name, 0) == 0 else { throw FileSystemError("remove", displayPath) }
+            return
         }
+        // Listing needs read, unlinking entries needs write and search: restore all three.
+        if info.st_mode & S_IRWXU != S_IRWXU {
+            guard fchmodat(parent, name, 0o700, 0) == 0 else { throw FileSystemError("chmod", displayPath) }
+        }
+        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError("open", displayPath) }
+        guard let handle = fdopendir(fd) else {
+            let code = errno
+            _ = Glibc.close(fd)
+            throw FileSystemError("list", displayPath, code: code)
+        }
+        defer { closedir(handle) }
+        // Names are collected before any removal: POSIX leaves readdir unspecified once entries change.
+        var children: [[CChar]] = []
+        while let entry = readdir(handle) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
+            children.append(bytes.map { CChar(bitPattern: $0) } + [0])
+        }
+        let directory = dirfd(handle)
+        for child in children {
+            let childName = String(decoding: child.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            try removeEntry(child, in: directory, displayPath: displayPath + "/" + childName)
+        }
+        try CrashInjection.point()
+        guard unlinkat(parent, name, AT_REMOVEDIR) == 0 else { throw FileSystemError("remove directory", displayPath) }
     }
 
     /// Writes a file so that it either appears whole under `path` or not at all:
