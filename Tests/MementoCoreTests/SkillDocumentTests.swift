@@ -263,6 +263,27 @@ struct SkillDocumentTests {
         #expect(strict.allSatisfy { $0.severity == .error })
     }
 
+    @Test("a YAML alias bomb in an extra field is cut off, not expanded", .timeLimit(.minutes(1)))
+    func aliasBomb() throws {
+        var lines = ["name: s", "description: d", "l0: &l0 [x, x, x, x, x, x, x, x, x, x]"]
+        for level in 1...9 {
+            lines.append("l\(level): &l\(level) [" + Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        let (document, diagnostics) = SkillDocument.load(text: skill(lines.joined(separator: "\n")), folderName: "s")
+        let loaded = try #require(document)
+        #expect(loaded.name == "s")
+        #expect(loaded.extraFields["l0"] != nil)
+        #expect(errors(diagnostics).contains { $0.message.contains("more than") })
+        #expect(loaded.extraFields["l9"] == nil)
+    }
+
+    @Test("deeply nested YAML is refused without crashing")
+    func deepNesting() {
+        let (document, diagnostics) = SkillDocument.load(text: skill("name: s\ndescription: d\nx: " + String(repeating: "[", count: 20_000)))
+        #expect(document == nil)
+        #expect(errors(diagnostics).count == 1)
+    }
+
     // MARK: Repairs and strictness
 
     @Test("an unquoted colon in a value is repaired with a warning")

@@ -93,6 +93,16 @@ public struct SkillDocument: Hashable, Sendable {
         var document = SkillDocument(
             name: nil, description: nil, license: nil, compatibility: nil, metadata: [:], allowedTools: nil,
             extraFields: [:], body: split.body, bodyLine: split.bodyLine, fieldLines: [:])
+        // Shared by every kept field: YAML aliases let a few lines stand for billions of values.
+        var budget = SkillDocument.maximumExtraValues
+        func keep(_ node: Node, as field: String, line: Int?) {
+            if let value = jsonValue(of: node, budget: &budget) {
+                document.extraFields[field] = value
+            } else {
+                diagnostics.append(.init(.error, file: file, field: field, line: line,
+                                         "'\(field)' holds more than \(SkillDocument.maximumExtraValues) values (YAML aliases expanding?); dropped"))
+            }
+        }
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.string else {
                 diagnostics.append(.init(.warning, file: file, line: keyNode.mark?.line, "a frontmatter key is not a string; ignored"))
@@ -125,11 +135,11 @@ public struct SkillDocument: Hashable, Sendable {
                     } else {
                         diagnostics.append(.init(.warning, file: file, field: "metadata.\(name)", line: entryKey.mark?.line,
                                                  "metadata values must be strings; '\(name)' is kept as an extra field"))
-                        document.extraFields["metadata.\(name)"] = jsonValue(of: entryValue)
+                        keep(entryValue, as: "metadata.\(name)", line: entryKey.mark?.line)
                     }
                 }
             default:
-                document.extraFields[key] = jsonValue(of: valueNode)
+                keep(valueNode, as: key, line: line)
                 diagnostics.append(.init(.warning, file: file, field: key, line: line, "'\(key)' is not an Agent Skills field; kept, but other clients may reject it"))
             }
         }
@@ -232,7 +242,13 @@ public struct SkillDocument: Hashable, Sendable {
         return changed ? lines.joined(separator: "\n") : nil
     }
 
-    static func jsonValue(of node: Node) -> JSONValue {
+    /// The most values kept from frontmatter fields outside the spec, all fields together.
+    static let maximumExtraValues = 10_000
+
+    /// Converts a YAML node, spending one unit of `budget` per value; nil once the budget runs out.
+    static func jsonValue(of node: Node, budget: inout Int) -> JSONValue? {
+        guard budget > 0 else { return nil }
+        budget -= 1
         switch node {
         case .scalar(let scalar):
             if node.null != nil { return .null }
@@ -243,10 +259,18 @@ public struct SkillDocument: Hashable, Sendable {
             return .string(scalar.string)
         case .mapping(let mapping):
             var members: [String: JSONValue] = [:]
-            for (key, value) in mapping { members[key.string ?? "\(key)"] = jsonValue(of: value) }
+            for (key, value) in mapping {
+                guard let converted = jsonValue(of: value, budget: &budget) else { return nil }
+                members[key.string ?? "\(key)"] = converted
+            }
             return .object(members)
         case .sequence(let sequence):
-            return .array(sequence.map(jsonValue(of:)))
+            var items: [JSONValue] = []
+            for item in sequence {
+                guard let converted = jsonValue(of: item, budget: &budget) else { return nil }
+                items.append(converted)
+            }
+            return .array(items)
         case .alias:
             return .null
         }
