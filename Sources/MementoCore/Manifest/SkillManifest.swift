@@ -307,6 +307,20 @@ extension SkillManifest {
         for path in [entry?.library, entry?.command].compactMap({ $0 }) where SkillManifest.escapesRoot(path) {
             found.append(ManifestError(file: file, field: "entry", problem: "'\(path)' must stay inside the skill folder"))
         }
+        if let digest = entry?.sha256, !SHA256Hex.isValid(digest) {
+            found.append(ManifestError(file: file, field: "entry.sha256", problem: "expected 64 lowercase hexadecimal digits"))
+        }
+        // Checked here so a typo names skill.json, not a failure later in dependency resolution.
+        for (index, requirement) in requires.enumerated() {
+            if let problem = SkillName.problem(with: requirement.name) {
+                found.append(ManifestError(file: file, field: "requires[\(index)].name", problem: problem))
+            }
+            do {
+                _ = try VersionRange(parsing: requirement.version)
+            } catch {
+                found.append(ManifestError(file: file, field: "requires[\(index)].version", problem: "expected a version range such as \"^1.2\": \(error)"))
+            }
+        }
         var seen: Set<String> = []
         for (index, tool) in tools.enumerated() {
             if !ToolSpec.isValidName(tool.name) {
