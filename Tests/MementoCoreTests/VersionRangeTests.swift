@@ -99,6 +99,7 @@ struct VersionRangeTests {
     @Test("description is the trimmed text, `*` when empty")
     func description() throws {
         #expect(try range(" ^1.2 ").description == "^1.2")
+        #expect(try range("^1.2\n").description == "^1.2")
         #expect(try range("").description == "*")
         #expect(VersionRange.any.description == "*")
         #expect(try range("*") == VersionRange.any)

@@ -42,7 +42,7 @@ public struct VersionRange: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init(parsing text: String) throws(VersionError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         var comparators: [Comparator] = []
         for token in trimmed.split(whereSeparator: \.isWhitespace) {
             comparators += try VersionRange.expand(String(token), whole: text)
