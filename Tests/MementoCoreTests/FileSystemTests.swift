@@ -61,6 +61,27 @@ struct FileSystemTests {
         }
     }
 
+    @Test("writeAtomically over a directory fails and removes its temp file")
+    func writeAtomicallyOverDirectory() throws {
+        try withScratch { root in
+            try FileSystem.makeDirectory(root + "/target")
+            #expect(throws: FileSystemError.self) { try FileSystem.writeAtomically(Data("x".utf8), to: root + "/target") }
+            #expect(try FileSystem.entries(of: root) == ["target"])
+        }
+    }
+
+    @Test("writeAtomically replaces a symlink rather than writing through it")
+    func writeAtomicallyOverSymlink() throws {
+        try withScratch { root in
+            try FileSystem.writeAtomically(Data("original".utf8), to: root + "/real")
+            try FileSystem.symlink(target: "real", at: root + "/link")
+            try FileSystem.writeAtomically(Data("new".utf8), to: root + "/link")
+            #expect(!FileSystem.isSymlink(root + "/link"))
+            #expect(try contents(root + "/real") == Array("original".utf8))
+            #expect(try contents(root + "/link") == Array("new".utf8))
+        }
+    }
+
     @Test("concurrent writers to one path never share a temp file")
     func writeAtomicallyConcurrently() throws {
         try withScratch { root in
