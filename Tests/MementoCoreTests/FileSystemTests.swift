@@ -174,6 +174,9 @@ struct FileSystemTests {
             for name in ["b", ".hidden", "ünï"] { try FileSystem.writeAtomically(Data(), to: root + "/" + name) }
             try FileSystem.makeDirectory(root + "/dir")
             #expect(try Set(FileSystem.entries(of: root)) == ["b", ".hidden", "ünï", "dir"])
+            let raw = (Array((root + "/bad").utf8) + [0xFF, 0]).map { CChar(bitPattern: $0) }
+            #expect(mkdir(raw, 0o755) == 0)
+            #expect(try FileSystem.entries(of: root).contains("bad\u{FFFD}"))
             #expect(throws: FileSystemError.self) { try FileSystem.entries(of: root + "/missing") }
             #expect(throws: FileSystemError.self) { try FileSystem.entries(of: root + "/b") }
         }
