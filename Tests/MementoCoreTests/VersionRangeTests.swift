@@ -86,6 +86,7 @@ struct VersionRangeTests {
     @Test("invalid ranges throw invalidRange naming the text", arguments: [
         "abc", ">=", "<", "1.2.3.4", "^", "~", "^1.x.y", ">=1.0 <", "1.2-beta", ">=01.0", "1..2", "=", "1.0 || 2.0",
         "^1.2.3-", ">=1.0.0-01", "1.x.3", "1.*.3",
+        "^18446744073709551615", "~1.18446744073709551615", ">1.18446744073709551615", "^0.0.18446744073709551615",
     ])
     func invalid(text: String) {
         #expect {

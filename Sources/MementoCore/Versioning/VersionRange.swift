@@ -109,6 +109,10 @@ public struct VersionRange: Hashable, Sendable, CustomStringConvertible {
             guard let number = SemanticVersion.numericPart(piece) else {
                 throw VersionError.invalidRange(whole, "'\(piece)' in '\(text)' is not a number")
             }
+            // Caret, tilde and partial bounds add one to a part; the largest value has no successor.
+            guard number < UInt64.max else {
+                throw VersionError.invalidRange(whole, "'\(piece)' in '\(text)' is too large")
+            }
             parts.append(number)
         }
         return Partial(parts: parts, prerelease: prerelease)
