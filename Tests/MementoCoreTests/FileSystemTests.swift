@@ -151,6 +151,17 @@ struct FileSystemTests {
         }
     }
 
+    @Test("removeTree handles a tree deeper than the common 1024-descriptor limit")
+    func removeTreeDeep() throws {
+        try withScratch { root in
+            let deepest = root + "/t" + String(repeating: "/d", count: 1100)
+            try FileSystem.makeDirectories(deepest)
+            try FileSystem.writeAtomically(Data("x".utf8), to: deepest + "/leaf")
+            try FileSystem.removeTree(root + "/t")
+            #expect(!FileSystem.exists(root + "/t"))
+        }
+    }
+
     @Test("readLink returns the stored target, nil for non-links")
     func readLink() throws {
         try withScratch { root in

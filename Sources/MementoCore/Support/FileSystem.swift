@@ -192,14 +192,18 @@ public enum FileSystem {
     /// Entry names of a directory, without `.` and `..`, unsorted. A name that is not UTF-8 comes
     /// back repaired (U+FFFD) and so cannot be opened by it; `removeTree` does not depend on this.
     public static func entries(of path: String) throws(FileSystemError) -> [String] {
-        guard let handle = opendir(path) else { throw FileSystemError("list", path) }
+        try entryBytes(of: Array(path.utf8CString), display: path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Raw entry names, without `.` and `..`. The directory is closed before returning, so a caller
+    /// recursing into a deep tree does not hold a descriptor per level.
+    private static func entryBytes(of path: [CChar], display: String) throws(FileSystemError) -> [[UInt8]] {
+        guard let handle = opendir(path) else { throw FileSystemError("list", display) }
         defer { closedir(handle) }
-        var names: [String] = []
+        var names: [[UInt8]] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if bytes != [0x2E] && bytes != [0x2E, 0x2E] { names.append(bytes) }
         }
         return names
     }
@@ -208,46 +212,30 @@ public enum FileSystem {
     /// a symlink: a link is removed, not what it points to.
     public static func removeTree(_ path: String) throws(FileSystemError) {
         guard linkStatus(path) != nil else { return }
-        try removeEntry(Array(path.utf8CString), in: AT_FDCWD, displayPath: path)
+        try removeTree(bytes: Array(path.utf8))
     }
 
-    /// Removes `name` inside the directory open as `parent`. Works on the raw bytes of names, as
-    /// `readdir` gives them, so an entry whose name is not UTF-8 (an unpacked archive can hold one)
-    /// is removed like any other instead of being lost in a lossy `String` round trip.
-    private static func removeEntry(_ name: [CChar], in parent: Int32, displayPath: String) throws(FileSystemError) {
+    /// Works on raw path bytes, as `readdir` gives names, so an entry whose name is not UTF-8 (an
+    /// unpacked archive can hold one) is removed like any other, not lost in a lossy `String`.
+    private static func removeTree(bytes path: [UInt8]) throws(FileSystemError) {
+        let cPath = path.map { CChar(bitPattern: $0) } + [0]
+        let display = String(decoding: path, as: UTF8.self)
         var info = stat()
-        guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { throw FileSystemError("stat", displayPath) }
+        guard lstat(cPath, &info) == 0 else { throw FileSystemError("stat", display) }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             try CrashInjection.point()
-            guard unlinkat(parent, name, 0) == 0 else { throw FileSystemError("remove", displayPath) }
+            guard Glibc.unlink(cPath) == 0 else { throw FileSystemError("remove", display) }
             return
         }
         // Listing needs read, unlinking entries needs write and search: restore all three.
         if info.st_mode & S_IRWXU != S_IRWXU {
-            guard fchmodat(parent, name, 0o700, 0) == 0 else { throw FileSystemError("chmod", displayPath) }
+            guard chmod(cPath, 0o700) == 0 else { throw FileSystemError("chmod", display) }
         }
-        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else { throw FileSystemError("open", displayPath) }
-        guard let handle = fdopendir(fd) else {
-            let code = errno
-            _ = Glibc.close(fd)
-            throw FileSystemError("list", displayPath, code: code)
-        }
-        defer { closedir(handle) }
-        // Names are collected before any removal: POSIX leaves readdir unspecified once entries change.
-        var children: [[CChar]] = []
-        while let entry = readdir(handle) {
-            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
-            if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
-            children.append(bytes.map { CChar(bitPattern: $0) } + [0])
-        }
-        let directory = dirfd(handle)
-        for child in children {
-            let childName = String(decoding: child.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            try removeEntry(child, in: directory, displayPath: displayPath + "/" + childName)
+        for name in try entryBytes(of: cPath, display: display) {
+            try removeTree(bytes: path + [UInt8(ascii: "/")] + name)
         }
         try CrashInjection.point()
-        guard unlinkat(parent, name, AT_REMOVEDIR) == 0 else { throw FileSystemError("remove directory", displayPath) }
+        guard rmdir(cPath) == 0 else { throw FileSystemError("remove directory", display) }
     }
 
     /// Writes a file so that it either appears whole under `path` or not at all:
