@@ -102,6 +102,20 @@ struct SkillDocumentTests {
         #expect(errors(diagnostics).map(\.field) == ["description"])
     }
 
+    @Test("a YAML null counts as absent, a quoted 'null' as text", arguments: ["name:", "name: ~", "name: null"])
+    func nullFields(nameLine: String) throws {
+        let (document, diagnostics) = SkillDocument.load(text: skill("\(nameLine)\ndescription: d\nlicense: ~\ncompatibility:"))
+        let loaded = try #require(document)
+        #expect(loaded.name == nil)
+        #expect(loaded.license == nil)
+        #expect(loaded.compatibility == nil)
+        #expect(diagnostics.map(\.message) == ["the required field 'name' is missing"])
+        let quoted = SkillDocument.load(text: skill("name: 'null'\ndescription: d\nlicense: \"~\""), folderName: "null")
+        #expect(quoted.document?.name == "null")
+        #expect(quoted.document?.license == "~")
+        #expect(quoted.diagnostics.isEmpty)
+    }
+
     @Test("missing name is an error")
     func missingName() {
         let (_, diagnostics) = SkillDocument.load(text: skill("description: d"))

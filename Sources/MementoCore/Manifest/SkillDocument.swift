@@ -116,6 +116,8 @@ public struct SkillDocument: Hashable, Sendable {
                     diagnostics.append(.init(.error, file: file, field: key, line: line, "'\(key)' must be a string"))
                     continue
                 }
+                // `name:` or `name: ~` is YAML null: the field is absent, not the text "" or "~".
+                if valueNode.null != nil { continue }
                 switch key {
                 case "name": document.name = scalar.string
                 case "description": document.description = scalar.string
