@@ -196,6 +196,17 @@ struct SkillDocumentTests {
         #expect(loaded.body.contains("line two"))
     }
 
+    @Test("an indented '---' inside a block scalar does not close the frontmatter")
+    func fenceInsideBlockScalar() throws {
+        let text = "---\nname: s\ndescription: |\n  Part one\n  ---\n  Part two\n--- \nBody\n"
+        let (document, diagnostics) = SkillDocument.load(text: text, folderName: "s")
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let loaded = try #require(document)
+        #expect(loaded.description == "Part one\n---\nPart two")
+        #expect(loaded.body == "Body\n")
+        #expect(loaded.bodyLine == 8)
+    }
+
     @Test("a leading byte-order mark is accepted")
     func byteOrderMark() throws {
         let text = "\u{FEFF}" + skill("name: bom\ndescription: d")

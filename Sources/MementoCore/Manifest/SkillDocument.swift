@@ -213,8 +213,9 @@ public struct SkillDocument: Hashable, Sendable {
         if source.hasPrefix("\u{FEFF}") { source = source.dropFirst() }
         // Swift treats "\r\n" as one Character, distinct from "\n", so both must separate lines.
         let lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        // A fence starts in column 0: an indented `---` is text inside a block scalar.
         func isFence(_ line: Substring) -> Bool {
-            line.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r"))) == "---"
+            line.hasPrefix("---") && line.dropFirst(3).allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
         }
         guard let first = lines.first, isFence(first) else { return .failure(.missing) }
         guard let closing = lines.indices.dropFirst().first(where: { isFence(lines[$0]) }) else { return .failure(.unclosed) }
