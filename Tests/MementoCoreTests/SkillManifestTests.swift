@@ -130,6 +130,14 @@ struct SkillManifestTests {
         #expect(decoded.tools.first?.inputSchema["title"] == "B")
     }
 
+    @Test("null schemas count as absent")
+    func nullSchemas() throws {
+        let text = manifest(["tools": [["name": "t", "description": "d", "input_schema": .null, "output_schema": .null]]])
+        let tool = try #require(try decode(text).get().tools.first)
+        #expect(tool.inputSchema == ["type": "object"])
+        #expect(tool.outputSchema == nil)
+    }
+
     @Test("a manifest survives encode → decode")
     func codableRoundTrip() throws {
         let original = SkillManifest(

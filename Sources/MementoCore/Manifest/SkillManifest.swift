@@ -247,9 +247,10 @@ extension SkillManifest {
     /// handed to MCP clients verbatim, so they are taken from our own parse, which keeps every literal.
     private mutating func takeExactSchemas(from members: [String: JSONValue]) {
         guard let rawTools = members["tools"]?.arrayValue, rawTools.count == tools.count else { return }
+        // A null schema decodes as absent (the default input schema, no output schema); keep that.
         for (index, rawTool) in rawTools.enumerated() {
-            if let schema = rawTool["input_schema"] { tools[index].inputSchema = schema }
-            if let schema = rawTool["output_schema"] { tools[index].outputSchema = schema }
+            if let schema = rawTool["input_schema"], schema != .null { tools[index].inputSchema = schema }
+            if let schema = rawTool["output_schema"], schema != .null { tools[index].outputSchema = schema }
         }
     }
 
