@@ -187,6 +187,24 @@ struct JSONValueTests {
         #expect(viaBuffer == fromString)
     }
 
+    @Test("random documents survive compact and pretty round trips; random bytes never crash the parser")
+    func randomRoundTrips() throws {
+        var generator = SplitMix64(seed: 0x5EED)
+        for _ in 0..<300 {
+            let value = randomValue(depth: 0, using: &generator)
+            #expect(try JSONValue.parse(value.encoded()) == value)
+            #expect(try JSONValue.parse(value.encoded(.pretty)) == value)
+            #expect(try JSONValue.parse(bytes: value.encodedData(.pretty)) == value)
+        }
+        let alphabet = Array("{}[]\",:0123456789-+.eEtrufalsn \\u".utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
+        for _ in 0..<3000 {
+            let bytes = (0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
+            if case .success(let value) = parseBytes(bytes) {
+                #expect(try JSONValue.parse(value.encoded()) == value)
+            }
+        }
+    }
+
     // MARK: Malformed input
 
     @Test("malformed input is rejected at a sensible offset", arguments: [
@@ -333,5 +351,43 @@ extension JSONValue {
     fileprivate var asNumber: JSONNumber? {
         if case .number(let number) = self { return number }
         return nil
+    }
+}
+
+/// A small deterministic generator, so a failing random case reproduces.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+private func randomValue(depth: Int, using generator: inout SplitMix64) -> JSONValue {
+    let scalars: [Unicode.Scalar] = ["a", "Z", " ", "\"", "\\", "\n", "\u{0}", "\u{1F}", "é", "\u{2028}", "€", "😀", "\u{FFFF}"]
+    func text() -> String {
+        String(String.UnicodeScalarView((0..<Int.random(in: 0...6, using: &generator)).map { _ in
+            scalars[Int.random(in: 0..<scalars.count, using: &generator)]
+        }))
+    }
+    let choice = Int.random(in: 0..<(depth < 4 ? 8 : 5), using: &generator)
+    switch choice {
+    case 0: return .null
+    case 1: return .bool(Bool.random(using: &generator))
+    case 2:
+        let literals = ["0", "-0", "7", "-12", "1.5", "1.0", "1e3", "2E-7", "-0.25e+10", "18446744073709551617", "123456789012345678901234567890"]
+        return .number(JSONNumber(validating: literals[Int.random(in: 0..<literals.count, using: &generator)]) ?? JSONNumber(0))
+    case 3: return .number(JSONNumber(Int64.random(in: .min ... .max, using: &generator)))
+    case 4: return .string(text())
+    case 5, 6:
+        return .array((0..<Int.random(in: 0...4, using: &generator)).map { _ in randomValue(depth: depth + 1, using: &generator) })
+    default:
+        var members: [String: JSONValue] = [:]
+        for _ in 0..<Int.random(in: 0...4, using: &generator) { members[text()] = randomValue(depth: depth + 1, using: &generator) }
+        return .object(members)
     }
 }

@@ -32,6 +32,23 @@ struct SemanticVersionTests {
         #expect(try !(version(higher) < version(lower)))
     }
 
+    @Test("ordering is a strict total order consistent with ==")
+    func totalOrder() throws {
+        let versions = try [
+            "0.0.0", "0.0.1", "0.1.0", "1.0.0-0", "1.0.0-1", "1.0.0-10", "1.0.0-a", "1.0.0-a.1", "1.0.0-a.b", "1.0.0-A",
+            "1.0.0-a-b", "1.0.0-rc.1", "1.0.0", "1.0.0+x", "1.0.1", "1.1.0-beta", "2.0.0",
+        ].map(version)
+        for a in versions {
+            for b in versions {
+                let relations = [a < b, a == b, b < a].filter { $0 }.count
+                #expect(relations == 1, "\(a) vs \(b)")
+                for c in versions where a < b && b < c {
+                    #expect(a < c, "\(a) < \(b) < \(c)")
+                }
+            }
+        }
+    }
+
     @Test("parses every part")
     func parts() throws {
         let parsed = try version("10.20.30-rc.1.x-y+build.7.sha-abc")
