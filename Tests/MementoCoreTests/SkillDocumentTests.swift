@@ -86,6 +86,16 @@ struct SkillDocumentTests {
         #expect(lenient.map(\.severity) == [.warning])
     }
 
+    @Test("limits count code points, as the reference validator does, not grapheme clusters")
+    func limitsCountCodePoints() {
+        let decomposed = String(repeating: "e\u{301}", count: 513)  // 513 graphemes, 1026 code points
+        let strict = SkillDocument.validate(text: skill("name: s\ndescription: \(decomposed)"), folderName: "s")
+        #expect(strict.map(\.field) == ["description"])
+        #expect(strict.first?.message.contains("1026") == true)
+        let emoji = String(repeating: "😀", count: 1024)  // one code point each
+        #expect(SkillDocument.validate(text: skill("name: s\ndescription: \(emoji)"), folderName: "s").isEmpty)
+    }
+
     @Test("compatibility of 500 characters passes, 501 fails")
     func compatibilityLength() {
         let ok = String(repeating: "c", count: 500)

@@ -161,7 +161,8 @@ public struct SkillDocument: Hashable, Sendable {
         return strict
     }
 
-    /// The spec's limits. Lenient mode downgrades what a client can live with to warnings.
+    /// The spec's limits. Lenient mode downgrades what a client can live with to warnings. Lengths
+    /// count Unicode code points, as the reference validator's `len()` does, not grapheme clusters.
     func check(file: String, folderName: String?, strict: Bool) -> [ManifestDiagnostic] {
         var found: [ManifestDiagnostic] = []
         let soft: ManifestDiagnostic.Severity = strict ? .error : .warning
@@ -180,8 +181,8 @@ public struct SkillDocument: Hashable, Sendable {
             let trimmed = description.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty {
                 found.append(.init(.error, file: file, field: "description", line: fieldLines["description"], "'description' is empty; say what the skill does and when to use it"))
-            } else if description.count > 1024 {
-                found.append(.init(soft, file: file, field: "description", line: fieldLines["description"], "'description' has \(description.count) characters; the limit is 1024"))
+            } else if description.unicodeScalars.count > 1024 {
+                found.append(.init(soft, file: file, field: "description", line: fieldLines["description"], "'description' has \(description.unicodeScalars.count) characters; the limit is 1024"))
             }
             if strict && (description.contains("<") || description.contains(">")) {
                 found.append(.init(.error, file: file, field: "description", line: fieldLines["description"], "'description' contains '<' or '>', which can inject markup into an agent's skill catalogue"))
@@ -190,8 +191,8 @@ public struct SkillDocument: Hashable, Sendable {
             found.append(.init(.error, file: file, field: "description", "the required field 'description' is missing"))
         }
         if let compatibility {
-            if compatibility.isEmpty || compatibility.count > 500 {
-                found.append(.init(soft, file: file, field: "compatibility", line: fieldLines["compatibility"], "'compatibility' must have 1 to 500 characters (it has \(compatibility.count))"))
+            if compatibility.isEmpty || compatibility.unicodeScalars.count > 500 {
+                found.append(.init(soft, file: file, field: "compatibility", line: fieldLines["compatibility"], "'compatibility' must have 1 to 500 characters (it has \(compatibility.unicodeScalars.count))"))
             }
         }
         return found

@@ -270,7 +270,7 @@ extension SkillManifest {
         if let problem = SkillName.problem(with: name) {
             found.append(ManifestError(file: file, field: "name", problem: problem))
         }
-        if description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || description.count > 1024 {
+        if description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || description.unicodeScalars.count > 1024 {
             found.append(ManifestError(file: file, field: "description", problem: "expected 1 to 1024 characters that say what the skill does and when to use it"))
         }
         switch kind {
