@@ -30,6 +30,15 @@ struct MementoHomeTests {
         #expect(MementoHome.resolve(explicit: nil, environment: ["MEMENTO_HOME": "rel/home"]) == cwd + "/rel/home")
     }
 
+    @Test("a leading ~ is the user's home, as the shell does not expand it in --home=~/x")
+    func tilde() {
+        #expect(MementoHome.resolve(explicit: "~/state", environment: Self.environment) == "/users/me/state")
+        #expect(MementoHome.resolve(explicit: "~", environment: Self.environment) == "/users/me")
+        #expect(MementoHome.resolve(explicit: nil, environment: ["MEMENTO_HOME": "~/m", "HOME": "/h"]) == "/h/m")
+        let cwd = FileManager.default.currentDirectoryPath
+        #expect(MementoHome.resolve(explicit: "~other/x", environment: Self.environment) == cwd + "/~other/x")
+    }
+
     @Test("version is a semantic version")
     func version() throws {
         _ = try SemanticVersion(parsing: MementoVersion.current)
