@@ -43,13 +43,14 @@ extension JSONValue {
         case .object(let members):
             guard !members.isEmpty else { output.append(contentsOf: "{}".utf8); return }
             output.append(UInt8(ascii: "{"))
-            for (position, key) in members.keys.sorted(by: JSONValue.utf8Order).enumerated() {
+            let sorted = members.sorted { JSONValue.utf8Order($0.key, $1.key) }
+            for (position, (key, value)) in sorted.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 JSONValue.newline(&output, layout: layout, indent: indent + 1)
                 JSONValue.writeString(key, into: &output)
                 output.append(UInt8(ascii: ":"))
                 if layout == .pretty { output.append(UInt8(ascii: " ")) }
-                members[key]!.write(into: &output, layout: layout, indent: indent + 1)
+                value.write(into: &output, layout: layout, indent: indent + 1)
             }
             JSONValue.newline(&output, layout: layout, indent: indent)
             output.append(UInt8(ascii: "}"))
@@ -89,8 +90,9 @@ extension JSONValue {
 // MARK: - Codable
 
 /// Codable bridging, for values embedded in `Codable` types (a tool's schema inside `skill.json`).
-/// Through Foundation's coders an integer beyond 64 bits arrives as a `Double`; use
-/// `JSONValue.parse` and `encoded()` where every digit matters.
+/// Foundation's coders do not expose a number's text, so through them an integer beyond 64 bits
+/// arrives as a `Double` and a whole float such as `1.0` as the integer `1`; use `JSONValue.parse`
+/// and `encoded()` where every digit matters.
 extension JSONValue: Codable {
     public init(from decoder: any Decoder) throws {
         if var array = try? decoder.unkeyedContainer() {

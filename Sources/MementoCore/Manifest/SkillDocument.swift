@@ -61,8 +61,15 @@ public struct SkillDocument: Hashable, Sendable {
         -> (document: SkillDocument?, diagnostics: [ManifestDiagnostic])
     {
         var diagnostics: [ManifestDiagnostic] = []
-        guard let split = splitFrontmatter(text) else {
+        let split: Split
+        switch splitFrontmatter(text) {
+        case .success(let found):
+            split = found
+        case .failure(.missing):
             diagnostics.append(.init(.error, file: file, line: 1, "no YAML frontmatter: the file must start with a line '---', then the fields, then '---'"))
+            return (nil, diagnostics)
+        case .failure(.unclosed):
+            diagnostics.append(.init(.error, file: file, line: 1, "the YAML frontmatter has no closing '---' line"))
             return (nil, diagnostics)
         }
         let root: Node
@@ -86,6 +93,16 @@ public struct SkillDocument: Hashable, Sendable {
         var document = SkillDocument(
             name: nil, description: nil, license: nil, compatibility: nil, metadata: [:], allowedTools: nil,
             extraFields: [:], body: split.body, bodyLine: split.bodyLine, fieldLines: [:])
+        // Shared by every kept field: YAML aliases let a few lines stand for billions of values.
+        var budget = SkillDocument.maximumExtraValues
+        func keep(_ node: Node, as field: String, line: Int?) {
+            if let value = jsonValue(of: node, budget: &budget) {
+                document.extraFields[field] = value
+            } else {
+                diagnostics.append(.init(.error, file: file, field: field, line: line,
+                                         "'\(field)' holds more than \(SkillDocument.maximumExtraValues) values (YAML aliases expanding?); dropped"))
+            }
+        }
         for (keyNode, valueNode) in mapping {
             guard let key = keyNode.string else {
                 diagnostics.append(.init(.warning, file: file, line: keyNode.mark?.line, "a frontmatter key is not a string; ignored"))
@@ -99,6 +116,8 @@ public struct SkillDocument: Hashable, Sendable {
                     diagnostics.append(.init(.error, file: file, field: key, line: line, "'\(key)' must be a string"))
                     continue
                 }
+                // `name:` or `name: ~` is YAML null: the field is absent, not the text "" or "~".
+                if valueNode.null != nil { continue }
                 switch key {
                 case "name": document.name = scalar.string
                 case "description": document.description = scalar.string
@@ -118,11 +137,11 @@ public struct SkillDocument: Hashable, Sendable {
                     } else {
                         diagnostics.append(.init(.warning, file: file, field: "metadata.\(name)", line: entryKey.mark?.line,
                                                  "metadata values must be strings; '\(name)' is kept as an extra field"))
-                        document.extraFields["metadata.\(name)"] = jsonValue(of: entryValue)
+                        keep(entryValue, as: "metadata.\(name)", line: entryKey.mark?.line)
                     }
                 }
             default:
-                document.extraFields[key] = jsonValue(of: valueNode)
+                keep(valueNode, as: key, line: line)
                 diagnostics.append(.init(.warning, file: file, field: key, line: line, "'\(key)' is not an Agent Skills field; kept, but other clients may reject it"))
             }
         }
@@ -142,7 +161,8 @@ public struct SkillDocument: Hashable, Sendable {
         return strict
     }
 
-    /// The spec's limits. Lenient mode downgrades what a client can live with to warnings.
+    /// The spec's limits. Lenient mode downgrades what a client can live with to warnings. Lengths
+    /// count Unicode code points, as the reference validator's `len()` does, not grapheme clusters.
     func check(file: String, folderName: String?, strict: Bool) -> [ManifestDiagnostic] {
         var found: [ManifestDiagnostic] = []
         let soft: ManifestDiagnostic.Severity = strict ? .error : .warning
@@ -161,8 +181,8 @@ public struct SkillDocument: Hashable, Sendable {
             let trimmed = description.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty {
                 found.append(.init(.error, file: file, field: "description", line: fieldLines["description"], "'description' is empty; say what the skill does and when to use it"))
-            } else if description.count > 1024 {
-                found.append(.init(soft, file: file, field: "description", line: fieldLines["description"], "'description' has \(description.count) characters; the limit is 1024"))
+            } else if description.unicodeScalars.count > 1024 {
+                found.append(.init(soft, file: file, field: "description", line: fieldLines["description"], "'description' has \(description.unicodeScalars.count) characters; the limit is 1024"))
             }
             if strict && (description.contains("<") || description.contains(">")) {
                 found.append(.init(.error, file: file, field: "description", line: fieldLines["description"], "'description' contains '<' or '>', which can inject markup into an agent's skill catalogue"))
@@ -171,8 +191,8 @@ public struct SkillDocument: Hashable, Sendable {
             found.append(.init(.error, file: file, field: "description", "the required field 'description' is missing"))
         }
         if let compatibility {
-            if compatibility.isEmpty || compatibility.count > 500 {
-                found.append(.init(soft, file: file, field: "compatibility", line: fieldLines["compatibility"], "'compatibility' must have 1 to 500 characters (it has \(compatibility.count))"))
+            if compatibility.isEmpty || compatibility.unicodeScalars.count > 500 {
+                found.append(.init(soft, file: file, field: "compatibility", line: fieldLines["compatibility"], "'compatibility' must have 1 to 500 characters (it has \(compatibility.unicodeScalars.count))"))
             }
         }
         return found
@@ -186,19 +206,23 @@ public struct SkillDocument: Hashable, Sendable {
         let bodyLine: Int
     }
 
+    enum SplitFailure: Error { case missing, unclosed }
+
     /// Splits on the first two `---` lines. Accepts CRLF and a leading byte-order mark.
-    static func splitFrontmatter(_ text: String) -> Split? {
+    static func splitFrontmatter(_ text: String) -> Result<Split, SplitFailure> {
         var source = Substring(text)
         if source.hasPrefix("\u{FEFF}") { source = source.dropFirst() }
-        let lines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        // Swift treats "\r\n" as one Character, distinct from "\n", so both must separate lines.
+        let lines = source.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        // A fence starts in column 0: an indented `---` is text inside a block scalar.
         func isFence(_ line: Substring) -> Bool {
-            line.trimmingCharacters(in: .whitespaces.union(.init(charactersIn: "\r"))) == "---"
+            line.hasPrefix("---") && line.dropFirst(3).allSatisfy { $0 == " " || $0 == "\t" || $0 == "\r" }
         }
-        guard let first = lines.first, isFence(first) else { return nil }
-        guard let closing = lines.indices.dropFirst().first(where: { isFence(lines[$0]) }) else { return nil }
+        guard let first = lines.first, isFence(first) else { return .failure(.missing) }
+        guard let closing = lines.indices.dropFirst().first(where: { isFence(lines[$0]) }) else { return .failure(.unclosed) }
         let yaml = lines[1..<closing].joined(separator: "\n")
         let body = lines[(closing + 1)...].joined(separator: "\n")
-        return Split(yaml: yaml, body: body, bodyLine: closing + 2)
+        return .success(Split(yaml: yaml, body: body, bodyLine: closing + 2))
     }
 
     static func parseYAML(_ yaml: String) throws -> Node {
@@ -212,7 +236,9 @@ public struct SkillDocument: Hashable, Sendable {
         let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
             guard !line.hasPrefix(" "), !line.hasPrefix("\t"), let colon = line.firstIndex(of: ":") else { return String(line) }
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-            guard value.contains(": "), !value.hasPrefix("\""), !value.hasPrefix("'") else { return String(line) }
+            // Only a plain scalar can carry the mistake; a value opening with an indicator is a
+            // quoted string, a flow collection, a block scalar, an anchor, an alias or a tag.
+            guard value.contains(": "), let opening = value.first, !"\"'{[|>&*!%@`".contains(opening) else { return String(line) }
             changed = true
             let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "\(line[..<colon]): \"\(escaped)\""
@@ -220,20 +246,35 @@ public struct SkillDocument: Hashable, Sendable {
         return changed ? lines.joined(separator: "\n") : nil
     }
 
-    static func jsonValue(of node: Node) -> JSONValue {
+    /// The most values kept from frontmatter fields outside the spec, all fields together.
+    static let maximumExtraValues = 10_000
+
+    /// Converts a YAML node, spending one unit of `budget` per value; nil once the budget runs out.
+    static func jsonValue(of node: Node, budget: inout Int) -> JSONValue? {
+        guard budget > 0 else { return nil }
+        budget -= 1
         switch node {
         case .scalar(let scalar):
             if node.null != nil { return .null }
             if let flag = node.bool { return .bool(flag) }
-            if node.int != nil, let number = JSONNumber(validating: scalar.string) { return .number(number) }
+            // Keep the number as written (`1.10` stays `1.10`) when YAML's form is also JSON's.
+            if node.int != nil || node.float != nil, let number = JSONNumber(validating: scalar.string) { return .number(number) }
             if let double = node.float, let number = JSONNumber(double) { return .number(number) }
             return .string(scalar.string)
         case .mapping(let mapping):
             var members: [String: JSONValue] = [:]
-            for (key, value) in mapping { members[key.string ?? "\(key)"] = jsonValue(of: value) }
+            for (key, value) in mapping {
+                guard let converted = jsonValue(of: value, budget: &budget) else { return nil }
+                members[key.string ?? "\(key)"] = converted
+            }
             return .object(members)
         case .sequence(let sequence):
-            return .array(sequence.map(jsonValue(of:)))
+            var items: [JSONValue] = []
+            for item in sequence {
+                guard let converted = jsonValue(of: item, budget: &budget) else { return nil }
+                items.append(converted)
+            }
+            return .array(items)
         case .alias:
             return .null
         }

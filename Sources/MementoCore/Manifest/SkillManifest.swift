@@ -228,16 +228,30 @@ extension SkillManifest {
         if let version = members["manifest_version"], version != .number(JSONNumber(SkillManifest.currentVersion)) {
             throw ManifestError(file: file, field: "manifest_version", problem: "expected \(SkillManifest.currentVersion), found \(version.encoded()); this memento reads manifest version 1 only")
         }
-        let manifest: SkillManifest
+        var manifest: SkillManifest
         do {
-            manifest = try JSONDecoder().decode(SkillManifest.self, from: data)
+            // Decode our own parse, re-encoded, rather than the raw bytes: with a key given twice,
+            // Foundation keeps the first and our parser the last, and every field must agree.
+            manifest = try JSONDecoder().decode(SkillManifest.self, from: raw.encodedData())
         } catch let error as DecodingError {
             throw ManifestError(decoding: error, file: file)
         } catch {
             throw ManifestError(file: file, field: nil, problem: "\(error)")
         }
+        manifest.takeExactSchemas(from: members)
         if let problem = manifest.problems(file: file).first { throw problem }
         return manifest
+    }
+
+    /// Foundation's decoder turns `1.0` into `1` and rounds integers past 64 bits; tool schemas are
+    /// handed to MCP clients verbatim, so they are taken from our own parse, which keeps every literal.
+    private mutating func takeExactSchemas(from members: [String: JSONValue]) {
+        guard let rawTools = members["tools"]?.arrayValue, rawTools.count == tools.count else { return }
+        // A null schema decodes as absent (the default input schema, no output schema); keep that.
+        for (index, rawTool) in rawTools.enumerated() {
+            if let schema = rawTool["input_schema"], schema != .null { tools[index].inputSchema = schema }
+            if let schema = rawTool["output_schema"], schema != .null { tools[index].outputSchema = schema }
+        }
     }
 
     public static func load(from url: URL) throws(ManifestError) -> SkillManifest {
@@ -256,7 +270,7 @@ extension SkillManifest {
         if let problem = SkillName.problem(with: name) {
             found.append(ManifestError(file: file, field: "name", problem: problem))
         }
-        if description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || description.count > 1024 {
+        if description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty || description.unicodeScalars.count > 1024 {
             found.append(ManifestError(file: file, field: "description", problem: "expected 1 to 1024 characters that say what the skill does and when to use it"))
         }
         switch kind {
@@ -272,17 +286,41 @@ extension SkillManifest {
                 found.append(ManifestError(file: file, field: "entry.command", problem: "expected the program that serves MCP on stdio, e.g. \"python3\""))
             }
         case .ffi:
-            if (entry?.library ?? entry?.soname ?? "").isEmpty {
+            // An empty string is as good as absent: `"library": ""` beside a soname must not hide it.
+            if [entry?.library, entry?.soname].allSatisfy({ ($0 ?? "").isEmpty }) {
                 found.append(ManifestError(file: file, field: "entry", problem: "expected \"soname\" (a system library) or \"library\" (a file in the skill)"))
             }
-            for (index, tool) in tools.enumerated() where tool.symbol == nil || tool.returns == nil {
-                found.append(ManifestError(file: file, field: "tools[\(index)]", problem: "an FFI tool needs \"symbol\" and \"returns\""))
+            // dlopen treats a name with a slash as a path, which would load any file on the system.
+            if let soname = entry?.soname, soname.contains("/") {
+                found.append(ManifestError(file: file, field: "entry.soname", problem: "expected a library file name such as \"libz.so.1\", not a path"))
+            }
+            for (index, tool) in tools.enumerated() {
+                if tool.symbol?.isEmpty ?? true {
+                    found.append(ManifestError(file: file, field: "tools[\(index)].symbol", problem: "an FFI tool needs \"symbol\", the C function to call"))
+                }
+                if tool.returns?.isEmpty ?? true {
+                    found.append(ManifestError(file: file, field: "tools[\(index)].returns", problem: "an FFI tool needs \"returns\", the C return type"))
+                }
             }
         case .instructions:
             break
         }
         for path in [entry?.library, entry?.command].compactMap({ $0 }) where SkillManifest.escapesRoot(path) {
             found.append(ManifestError(file: file, field: "entry", problem: "'\(path)' must stay inside the skill folder"))
+        }
+        if let digest = entry?.sha256, !SHA256Hex.isValid(digest) {
+            found.append(ManifestError(file: file, field: "entry.sha256", problem: "expected 64 lowercase hexadecimal digits"))
+        }
+        // Checked here so a typo names skill.json, not a failure later in dependency resolution.
+        for (index, requirement) in requires.enumerated() {
+            if let problem = SkillName.problem(with: requirement.name) {
+                found.append(ManifestError(file: file, field: "requires[\(index)].name", problem: problem))
+            }
+            do {
+                _ = try VersionRange(parsing: requirement.version)
+            } catch {
+                found.append(ManifestError(file: file, field: "requires[\(index)].version", problem: "expected a version range such as \"^1.2\": \(error)"))
+            }
         }
         var seen: Set<String> = []
         for (index, tool) in tools.enumerated() {

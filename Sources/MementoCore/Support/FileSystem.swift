@@ -201,16 +201,21 @@ public enum FileSystem {
         guard memento_syncfs(directory.raw) == 0 else { throw FileSystemError("sync filesystem of", path) }
     }
 
-    /// Entry names of a directory, without `.` and `..`, unsorted.
+    /// Entry names of a directory, without `.` and `..`, unsorted. A name that is not UTF-8 comes
+    /// back repaired (U+FFFD) and so cannot be opened by it; `removeTree` does not depend on this.
     public static func entries(of path: String) throws(FileSystemError) -> [String] {
-        guard let handle = opendir(path) else { throw FileSystemError("list", path) }
+        try entryBytes(of: Array(path.utf8CString), display: path).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Raw entry names, without `.` and `..`. The directory is closed before returning, so a caller
+    /// recursing into a deep tree does not hold a descriptor per level.
+    private static func entryBytes(of path: [CChar], display: String) throws(FileSystemError) -> [[UInt8]] {
+        guard let handle = opendir(path) else { throw FileSystemError("list", display) }
         defer { closedir(handle) }
-        var names: [String] = []
+        var names: [[UInt8]] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
-            }
-            if name != "." && name != ".." { names.append(name) }
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            if bytes != [0x2E] && bytes != [0x2E, 0x2E] { names.append(bytes) }
         }
         return names
     }
@@ -218,25 +223,42 @@ public enum FileSystem {
     /// Removes a file or a whole tree, making read-only directories writable first. Never follows
     /// a symlink: a link is removed, not what it points to.
     public static func removeTree(_ path: String) throws(FileSystemError) {
-        guard let info = linkStatus(path) else { return }
-        if info.st_mode & S_IFMT == S_IFDIR {
-            if info.st_mode & S_IWUSR == 0 || info.st_mode & S_IXUSR == 0 {
-                try setPermissions(path, 0o700)
-            }
-            for name in try entries(of: path) { try removeTree(path + "/" + name) }
+        guard linkStatus(path) != nil else { return }
+        try removeTree(bytes: Array(path.utf8))
+    }
+
+    /// Works on raw path bytes, as `readdir` gives names, so an entry whose name is not UTF-8 (an
+    /// unpacked archive can hold one) is removed like any other, not lost in a lossy `String`.
+    private static func removeTree(bytes path: [UInt8]) throws(FileSystemError) {
+        let cPath = path.map { CChar(bitPattern: $0) } + [0]
+        let display = String(decoding: path, as: UTF8.self)
+        var info = stat()
+        guard lstat(cPath, &info) == 0 else { throw FileSystemError("stat", display) }
+        guard info.st_mode & S_IFMT == S_IFDIR else {
             try CrashInjection.point()
-            guard rmdir(path) == 0 else { throw FileSystemError("remove directory", path) }
-        } else {
-            try unlink(path)
+            guard Glibc.unlink(cPath) == 0 else { throw FileSystemError("remove", display) }
+            return
         }
+        // Listing needs read, unlinking entries needs write and search: restore all three.
+        if info.st_mode & S_IRWXU != S_IRWXU {
+            guard chmod(cPath, 0o700) == 0 else { throw FileSystemError("chmod", display) }
+        }
+        for name in try entryBytes(of: cPath, display: display) {
+            try removeTree(bytes: path + [UInt8(ascii: "/")] + name)
+        }
+        try CrashInjection.point()
+        guard rmdir(cPath) == 0 else { throw FileSystemError("remove directory", display) }
     }
 
     /// Writes a file so that it either appears whole under `path` or not at all:
     /// temp file beside it, fsync, rename, fsync of the directory.
     public static func writeAtomically(_ data: some DataProtocol, to path: String, permissions: mode_t = 0o644) throws(FileSystemError) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
-        _ = Glibc.unlink(temporary)
+        // A bare file name lives in the working directory; "" + "/" would put the temp file in `/`.
+        let parent = (path as NSString).deletingLastPathComponent
+        let directory = parent.isEmpty ? "." : parent
+        // Unique per call, not per process: two threads writing the same path must not share a
+        // temp file, or one would unlink or rename the other's half-written data.
+        let temporary = "\(directory)/.\((path as NSString).lastPathComponent).tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let file = try FileDescriptor.open(temporary, .createExclusive(permissions: permissions))
         do {
             try file.write(data)
@@ -247,7 +269,12 @@ public enum FileSystem {
             _ = Glibc.unlink(temporary)
             throw error
         }
-        try rename(temporary, to: path)
-        try syncDirectory(directory.isEmpty ? "." : directory)
+        do {
+            try rename(temporary, to: path)
+        } catch {
+            _ = Glibc.unlink(temporary)
+            throw error
+        }
+        try syncDirectory(directory)
     }
 }

@@ -3,13 +3,18 @@ import Foundation
 /// Where Memento keeps its state: `--home`, else `$MEMENTO_HOME`, else `~/.memento`.
 public enum MementoHome {
     public static func resolve(explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let explicit, !explicit.isEmpty { return absolute(explicit) }
-        if let fromEnvironment = environment["MEMENTO_HOME"], !fromEnvironment.isEmpty { return absolute(fromEnvironment) }
         let userHome = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        if let explicit, !explicit.isEmpty { return absolute(explicit, userHome: userHome) }
+        if let fromEnvironment = environment["MEMENTO_HOME"], !fromEnvironment.isEmpty {
+            return absolute(fromEnvironment, userHome: userHome)
+        }
         return userHome + "/.memento"
     }
 
-    static func absolute(_ path: String) -> String {
+    /// The shell leaves `~` alone in `--home=~/x` and in quoted variables, so it is expanded here.
+    static func absolute(_ path: String, userHome: String) -> String {
+        if path == "~" { return userHome }
+        if path.hasPrefix("~/") { return userHome + path.dropFirst() }
         if path.hasPrefix("/") { return path }
         return FileManager.default.currentDirectoryPath + "/" + path
     }

@@ -93,14 +93,23 @@ public struct SemanticVersion: Hashable, Comparable, Sendable, CustomStringConve
         case (false, false): break
         }
         for (left, right) in zip(lhs.prerelease, rhs.prerelease) where left != right {
-            switch (UInt64(left), UInt64(right)) {
-            case let (l?, r?): return l < r
-            case (.some, nil): return true
-            case (nil, .some): return false
-            case (nil, nil): return left.utf8.lexicographicallyPrecedes(right.utf8)
+            // Numeric identifiers are compared by value without converting them: semver puts no
+            // bound on their size, and one past UInt64.max must still sort as a number.
+            switch (SemanticVersion.isNumeric(left), SemanticVersion.isNumeric(right)) {
+            case (true, true):
+                if left.utf8.count != right.utf8.count { return left.utf8.count < right.utf8.count }
+                return left.utf8.lexicographicallyPrecedes(right.utf8)
+            case (true, false): return true
+            case (false, true): return false
+            case (false, false): return left.utf8.lexicographicallyPrecedes(right.utf8)
             }
         }
         return lhs.prerelease.count < rhs.prerelease.count
+    }
+
+    /// Parsed identifiers have no leading zeros, so among numeric ones the longer is the larger.
+    private static func isNumeric(_ identifier: String) -> Bool {
+        !identifier.isEmpty && identifier.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     public init(from decoder: any Decoder) throws {

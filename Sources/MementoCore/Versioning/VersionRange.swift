@@ -5,8 +5,9 @@ import Foundation
 /// - `1.2.3` or `=1.2.3`: exactly that version;
 /// - `^1.2.3`, `^1.2`, `^1`: compatible updates (the left-most non-zero part is fixed);
 /// - `~1.2.3`, `~1.2`: patch updates (`~1` allows minor updates);
-/// - `>=1.0`, `>1.0`, `<2`, `<=2.1`: comparators, where missing parts are zero;
-/// - several comparators separated by spaces all must hold: `>=1.0 <2`;
+/// - `>=1.0`, `>1.0`, `<2`, `<=2.1`: comparators on partial versions, read as npm and Cargo do:
+///   `>=1.2` and `<1.2` mean 1.2.0, while `>1.2` means `>=1.3.0` and `<=1.2` means `<1.3.0-0`;
+/// - several comparators separated by whitespace all must hold: `>=1.0 <2`;
 /// - `*` or an empty string: any release.
 ///
 /// A prerelease only matches when some comparator names a prerelease of the same
@@ -41,9 +42,9 @@ public struct VersionRange: Hashable, Sendable, CustomStringConvertible {
     }
 
     public init(parsing text: String) throws(VersionError) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         var comparators: [Comparator] = []
-        for token in trimmed.split(separator: " ", omittingEmptySubsequences: true) {
+        for token in trimmed.split(whereSeparator: \.isWhitespace) {
             comparators += try VersionRange.expand(String(token), whole: text)
         }
         self.init(comparators: comparators, text: trimmed)
@@ -72,6 +73,13 @@ public struct VersionRange: Hashable, Sendable, CustomStringConvertible {
         var full: SemanticVersion {
             SemanticVersion(parts[0], parts.count > 1 ? parts[1] : 0, parts.count > 2 ? parts[2] : 0, prerelease: prerelease)
         }
+        /// The first release past the block the partial names: `1` → `2.0.0`, `1.2` or `1.2.3` → `1.3.0`.
+        /// Upper bounds pass `["0"]`, the lowest prerelease, so no prerelease of that tuple slips in below.
+        func nextTuple(prerelease: [String] = []) -> SemanticVersion {
+            parts.count == 1
+                ? SemanticVersion(parts[0] + 1, 0, 0, prerelease: prerelease)
+                : SemanticVersion(parts[0], parts[1] + 1, 0, prerelease: prerelease)
+        }
     }
 
     private static func parsePartial(_ text: String, whole: String) throws(VersionError) -> Partial {
@@ -90,10 +98,20 @@ public struct VersionRange: Hashable, Sendable, CustomStringConvertible {
         let pieces = body.split(separator: ".", omittingEmptySubsequences: false)
         guard (1...3).contains(pieces.count) else { throw VersionError.invalidRange(whole, "'\(text)' has too many parts") }
         var parts: [UInt64] = []
-        for piece in pieces {
-            if piece == "*" || piece == "x" || piece == "X" { break }
+        for (position, piece) in pieces.enumerated() {
+            if piece == "*" || piece == "x" || piece == "X" {
+                // A wildcard stands for every later part too: `1.x.x` is fine, `1.x.3` means nothing.
+                guard pieces[position...].allSatisfy({ $0 == "*" || $0 == "x" || $0 == "X" }) else {
+                    throw VersionError.invalidRange(whole, "'\(text)' has a number after a wildcard")
+                }
+                break
+            }
             guard let number = SemanticVersion.numericPart(piece) else {
                 throw VersionError.invalidRange(whole, "'\(piece)' in '\(text)' is not a number")
+            }
+            // Caret, tilde and partial bounds add one to a part; the largest value has no successor.
+            guard number < UInt64.max else {
+                throw VersionError.invalidRange(whole, "'\(piece)' in '\(text)' is too large")
             }
             parts.append(number)
         }
@@ -108,6 +126,15 @@ public struct VersionRange: Hashable, Sendable, CustomStringConvertible {
             guard !rest.isEmpty else { throw VersionError.invalidRange(whole, "'\(prefix)' needs a version after it") }
             let partial = try parsePartial(rest, whole: whole)
             guard !partial.parts.isEmpty else { return [] }
+            // A partial version names a whole block of versions: `>1.2` is past all of 1.2.x and
+            // `<=1.2` includes all of it, so both bound at the next tuple, not at 1.2.0.
+            if partial.parts.count < 3 {
+                switch operation {
+                case .greater: return [Comparator(operation: .greaterOrEqual, version: partial.nextTuple())]
+                case .lessOrEqual: return [Comparator(operation: .less, version: partial.nextTuple(prerelease: ["0"]))]
+                default: break
+                }
+            }
             return [Comparator(operation: operation, version: partial.full)]
         }
         if token.hasPrefix("^") {
@@ -145,9 +172,6 @@ public struct VersionRange: Hashable, Sendable, CustomStringConvertible {
         let parts = partial.parts
         guard !parts.isEmpty else { return [] }
         let lower = Comparator(operation: .greaterOrEqual, version: partial.full)
-        let upper = parts.count == 1
-            ? SemanticVersion(parts[0] + 1, 0, 0, prerelease: ["0"])
-            : SemanticVersion(parts[0], parts[1] + 1, 0, prerelease: ["0"])
-        return [lower, Comparator(operation: .less, version: upper)]
+        return [lower, Comparator(operation: .less, version: partial.nextTuple(prerelease: ["0"]))]
     }
 }
