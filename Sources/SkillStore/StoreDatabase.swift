@@ -76,6 +76,9 @@ enum StoreDatabase {
         configuration.readonly = readOnly
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // In WAL mode NORMAL never corrupts the database; a power cut may lose the last commit,
+            // which recovery treats like a kill before that commit.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
             let queue = try DatabaseQueue(path: layout.database, configuration: configuration)
