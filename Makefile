@@ -4,11 +4,14 @@
 SWIFT      ?= swift
 SCRATCH    ?= .build
 RELEASE_BIN = $(SCRATCH)/release/memento
-RUN_HOME   ?= $(CURDIR)/.build-run/home
+RUN_DIR    ?= $(CURDIR)/.build-run
+RUN_HOME   ?= $(RUN_DIR)/home
+CATALOGUE  ?= $(RUN_DIR)/catalogue
+KEYS       ?= $(RUN_DIR)/keys
 VENV       ?= $(CURDIR)/.venv-mcp
 DEB_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libffi-dev zlib1g-dev bubblewrap nginx python3-venv unzip zip
 
-.PHONY: all deps venv build release run test bench clean
+.PHONY: all deps venv build release catalogue run test bench clean
 
 all: build
 
@@ -37,10 +40,17 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --scratch-path $(SCRATCH)
 
-# The main job on the built-in catalogue: install the first-party skills in Market/ and list them.
-run: release
-	@mkdir -p $(RUN_HOME)
-	@for skill in Market/skills/*/; do $(RELEASE_BIN) install --home $(RUN_HOME) "$$skill" || exit 1; done
+# The built-in catalogue, built and signed from Market/skills. The keys are made on this machine
+# the first time, and the home pins this root key: nothing is fetched from anywhere.
+catalogue: release
+	@[ -f $(KEYS)/root.key ] || $(RELEASE_BIN) market keygen --dir $(KEYS)
+	$(RELEASE_BIN) market build Market/skills --catalog $(CATALOGUE) --keys $(KEYS)
+	@$(RELEASE_BIN) market add-source builtin $(CATALOGUE) --root-key $(KEYS)/root.pub --home $(RUN_HOME) >/dev/null
+
+# The main job on the built-in catalogue: search it, install from it, show the result.
+run: catalogue
+	$(RELEASE_BIN) search --refresh --home $(RUN_HOME) table
+	@for skill in $$(ls Market/skills); do $(RELEASE_BIN) install --home $(RUN_HOME) "$$skill" || exit 1; done
 	$(RELEASE_BIN) list --home $(RUN_HOME)
 	$(RELEASE_BIN) doctor --home $(RUN_HOME)
 

@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SkillStore", targets: ["SkillStore"]),
         .library(name: "MCP", targets: ["MCP"]),
         .library(name: "Verify", targets: ["Verify"]),
+        .library(name: "SkillMarket", targets: ["SkillMarket"]),
     ],
     dependencies: [
         .package(path: "SkillSDK"),
@@ -47,6 +48,15 @@ let package = Package(
             name: "Verify",
             dependencies: ["MementoCore"]
         ),
+        .target(
+            name: "SkillMarket",
+            dependencies: [
+                "MementoCore",
+                "SkillStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
         .executableTarget(
             name: "memento",
             dependencies: [
@@ -54,6 +64,7 @@ let package = Package(
                 "SkillStore",
                 "MCP",
                 "Verify",
+                "SkillMarket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -64,6 +75,7 @@ let package = Package(
         ),
         .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "MementoCore"]),
+        .testTarget(name: "SkillMarketTests", dependencies: ["SkillMarket", "SkillStore", "MementoCore"]),
         .testTarget(
             name: "MementoCLITests",
             dependencies: ["MementoCore", "SkillStore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]

@@ -265,13 +265,13 @@ extension SkillStore {
 }
 
 /// Name, version and kind of a staged tree, from `skill.json` or else `SKILL.md`.
-struct SkillIdentity {
-    let name: String
-    let version: String
-    let kind: SkillKind
-    let description: String
+public struct SkillIdentity: Sendable {
+    public let name: String
+    public let version: String
+    public let kind: SkillKind
+    public let description: String
 
-    static func read(treeRoot: String, folderName: String?) throws(StoreError) -> SkillIdentity {
+    public static func read(treeRoot: String, folderName: String?) throws(StoreError) -> SkillIdentity {
         let manifestPath = treeRoot + "/" + SkillManifest.fileName
         let documentPath = treeRoot + "/" + SkillDocument.fileName
         var document: SkillDocument?

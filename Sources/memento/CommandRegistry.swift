@@ -3,6 +3,7 @@ import ArgumentParser
 /// Every subcommand, in the order `memento --help` lists them. One command per file in Commands/.
 enum CommandRegistry {
     static let all: [any ParsableCommand.Type] = [
+        SearchCommand.self,
         InstallCommand.self,
         UninstallCommand.self,
         RollbackCommand.self,
@@ -11,5 +12,6 @@ enum CommandRegistry {
         LockCommand.self,
         GCCommand.self,
         DoctorCommand.self,
+        MarketCommand.self,
     ]
 }

@@ -1,18 +1,25 @@
 import ArgumentParser
 import Foundation
 import MementoCore
+import SkillMarket
 import SkillStore
 
 struct InstallCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "install",
-        abstract: "Install skills from folders or .skill archives, or exactly what memento.lock says.",
+        abstract: "Install skills from a catalogue, folders or .skill archives, or exactly what memento.lock says.",
         discussion: """
             Each skill is copied or extracted into staging, checked (no symlinks, no paths outside the \
             skill, size and compression limits, a name equal to its folder), hashed, and then made the \
             active version in one step. On any error nothing is installed.
 
+            A NAME or NAME@RANGE (`csv-stats@^1.2`) installs the highest matching version from the \
+            configured catalogues, with everything it requires, after checking the index signature and \
+            the archive's size and sha256.
+
             EXAMPLES
+              memento install csv-stats
+              memento install csv-stats@~1.2
               memento install ./csv-stats
               memento install dist/csv-stats-1.2.0.skill
               memento install --frozen                 # reproduce ./memento.lock or fail
@@ -22,7 +29,7 @@ struct InstallCommand: ParsableCommand {
 
     @OptionGroup var homeOptions: HomeOptions
 
-    @Argument(help: ArgumentHelp("Skill folders or .skill archives.", valueName: "path"))
+    @Argument(help: ArgumentHelp("Catalogue names (NAME[@RANGE]), skill folders or .skill archives.", valueName: "skill"))
     var paths: [String] = []
 
     @Flag(help: "Install exactly the versions in the lockfile, checking every hash, or change nothing.")
@@ -51,7 +58,14 @@ struct InstallCommand: ParsableCommand {
             for path in paths {
                 let bar = ProgressBar("installing \((path as NSString).lastPathComponent)")
                 defer { bar.finish() }
-                outcomes.append(try store.install(InstallRequest(path: path, repair: repair), progress: { bar.update(done: $0, total: $1) }))
+                if FileManager.default.fileExists(atPath: path) || path.contains("/") {
+                    outcomes.append(try store.install(InstallRequest(path: path, repair: repair), progress: { bar.update(done: $0, total: $1) }))
+                    continue
+                }
+                let client = try MarketClient(home: homeOptions.resolvedHome)
+                for release in try client.resolve(path) {
+                    outcomes.append(try client.install(release, into: store, progress: { bar.update(done: Int($0), total: Int($1)) }))
+                }
             }
         }
         if json {

@@ -1,0 +1,156 @@
+import Foundation
+import MementoCore
+import SkillStore
+import ZIPFoundation
+
+/// Writes catalogues: packs skill folders into archives and signs the index. Static files only,
+/// so any web server, CDN, object store or a `file://` URL can serve the result.
+public enum CatalogueBuilder {
+    public static let rootKeyFile = "root.key"
+    public static let indexKeyFile = "index.key"
+
+    /// Creates a root key (offline; it signs keys.json) and an index key (signs index.json).
+    public static func generateKeys(in directory: String) throws(MarketError) -> (root: PublicKey, index: PublicKey) {
+        do { try FileSystem.makeDirectories(directory, permissions: 0o700) } catch { throw .io("\(error)") }
+        var made: [PublicKey] = []
+        for name in ["root", "index"] {
+            let keyPath = directory + "/\(name).key"
+            guard !FileSystem.exists(keyPath) else { throw .badKey("\(keyPath) already exists; keys are never overwritten") }
+            let key = SigningKey()
+            do {
+                try FileSystem.writeAtomically(Data((key.base64 + "\n").utf8), to: keyPath, permissions: 0o600)
+                try FileSystem.writeAtomically(Data((key.publicKey.base64 + "\n").utf8), to: directory + "/\(name).pub")
+            } catch {
+                throw .io("\(error)")
+            }
+            made.append(key.publicKey)
+        }
+        return (made[0], made[1])
+    }
+
+    /// Packs every skill folder under `skills` into `catalogue/archives` and signs a new index.
+    /// Versions already in the catalogue are kept; a folder whose version is published with other
+    /// content is refused, because a published version never changes.
+    @discardableResult
+    public static func build(skills: String, catalogue: String, keys: String, validDays: Int = 90) throws(MarketError) -> CatalogueIndex {
+        let folders: [String]
+        do {
+            folders = try FileSystem.entries(of: skills).sorted().map { skills + "/" + $0 }.filter(FileSystem.isDirectory)
+        } catch {
+            throw .io("\(error)")
+        }
+        return try update(catalogue: catalogue, keys: keys, validDays: validDays) { index throws(MarketError) in
+            for folder in folders { try add(folder, to: &index, catalogue: catalogue, refuseExisting: false) }
+        }
+    }
+
+    /// Adds one skill version; refuses a version that is already published.
+    @discardableResult
+    public static func publish(skill folder: String, catalogue: String, keys: String, validDays: Int = 90) throws(MarketError) -> CatalogueIndex {
+        try update(catalogue: catalogue, keys: keys, validDays: validDays) { index throws(MarketError) in
+            try add(folder, to: &index, catalogue: catalogue, refuseExisting: true)
+        }
+    }
+
+    static func update(catalogue: String, keys: String, validDays: Int,
+                       _ change: (inout CatalogueIndex) throws(MarketError) -> Void) throws(MarketError) -> CatalogueIndex
+    {
+        let rootKey = try SigningKey.load(keys + "/" + rootKeyFile)
+        let indexKey = try SigningKey.load(keys + "/" + indexKeyFile)
+        do { try FileSystem.makeDirectories(catalogue + "/archives") } catch { throw .io("\(error)") }
+        let expires = Date().addingTimeInterval(Double(validDays) * 86_400)
+        var index = try existingIndex(in: catalogue) ?? CatalogueIndex(version: 0, expires: expires, skills: [])
+        try change(&index)
+        index.version += 1
+        index.expires = expires
+        let previousKeysVersion = (try? readJSON(catalogue + "/keys.json")).flatMap { $0["version"]?.int64Value } ?? 0
+        let keySet = CatalogueKeys(version: Int(previousKeysVersion) + 1, expires: expires, indexKeys: [indexKey.publicKey])
+        try writeSigned(keySet.json, to: catalogue + "/keys.json", key: rootKey)
+        try writeSigned(index.json, to: catalogue + "/index.json", key: indexKey)
+        return index
+    }
+
+    static func existingIndex(in catalogue: String) throws(MarketError) -> CatalogueIndex? {
+        guard FileSystem.exists(catalogue + "/index.json") else { return nil }
+        return try CatalogueIndex(json: try readJSON(catalogue + "/index.json"), file: catalogue + "/index.json")
+    }
+
+    static func readJSON(_ path: String) throws(MarketError) -> JSONValue {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .io("\(path) cannot be read") }
+        do { return try JSONValue.parse(bytes: data) } catch { throw .malformedIndex("\(path): \(error)") }
+    }
+
+    /// The file, then its detached signature, each written atomically.
+    static func writeSigned(_ value: JSONValue, to path: String, key: SigningKey) throws(MarketError) {
+        let data = value.encodedData(.pretty)
+        let signature = DetachedSignature(keyID: key.publicKey.keyID, signature: try key.sign(data))
+        do {
+            try FileSystem.writeAtomically(data, to: path)
+            try FileSystem.writeAtomically(signature.json.encodedData(.pretty), to: path + ".sig")
+        } catch {
+            throw .io("\(error)")
+        }
+    }
+
+    static func add(_ folder: String, to index: inout CatalogueIndex, catalogue: String, refuseExisting: Bool) throws(MarketError) {
+        let identity: SkillIdentity
+        do {
+            identity = try SkillIdentity.read(treeRoot: folder, folderName: (folder as NSString).lastPathComponent)
+        } catch {
+            throw .store(error)
+        }
+        let fileName = "\(identity.name)-\(identity.version).skill"
+        let archivePath = catalogue + "/archives/" + fileName
+        let packed = try pack(folder, name: identity.name, to: archivePath + ".tmp")
+        let position = index.skills.firstIndex { $0.name == identity.name }
+        if let position, let existing = index.skills[position].releases.first(where: { $0.version == identity.version }) {
+            try? FileSystem.unlink(archivePath + ".tmp")
+            if refuseExisting || existing.treeSha256 != packed.treeSha256 {
+                throw .alreadyPublished(name: identity.name, version: identity.version)
+            }
+            return
+        }
+        do { try FileSystem.rename(archivePath + ".tmp", to: archivePath) } catch { throw .io("\(error)") }
+        var requires: [SkillManifest.Requirement] = []
+        if let manifest = try? SkillManifest.load(from: URL(fileURLWithPath: folder + "/" + SkillManifest.fileName)) {
+            requires = manifest.requires
+        }
+        let release = CatalogueRelease(version: identity.version, url: "archives/" + fileName, sha256: packed.sha256, size: packed.size,
+                                       treeSha256: packed.treeSha256, kind: identity.kind.rawValue,
+                                       published: Timestamp.format(Date()), requires: requires)
+        if let position {
+            index.skills[position].releases.append(release)
+            index.skills[position].description = identity.description
+        } else {
+            index.skills.append(CatalogueSkill(name: identity.name, description: identity.description, releases: [release]))
+        }
+    }
+
+    /// A deterministic zip: sorted entries under one top folder, fixed dates and modes, so the same
+    /// folder always packs to the same bytes. The tree hash is computed from the packed bytes.
+    static func pack(_ folder: String, name: String, to path: String) throws(MarketError) -> (sha256: String, size: Int64, treeSha256: String) {
+        try? FileSystem.unlink(path)
+        var entries: [TreeEntry] = []
+        do {
+            let listing = try FolderTree.files(in: folder)
+            let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
+            let epoch = Date(timeIntervalSince1970: 315_532_800)  // 1980-01-01, the earliest zip date
+            for file in listing.files.sorted(by: { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }) {
+                let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file.relativePath))
+                try archive.addEntry(with: name + "/" + file.relativePath, type: .file, uncompressedSize: Int64(data.count),
+                                     modificationDate: epoch, permissions: file.isExecutable ? 0o755 : 0o644,
+                                     compressionMethod: .deflate) { (position: Int64, size: Int) -> Data in
+                    data.subdata(in: Int(position)..<Int(position) + size)
+                }
+                entries.append(TreeEntry(path: file.relativePath, isExecutable: file.isExecutable, size: UInt64(data.count),
+                                         sha256: SHA256Hex.of(data)))
+            }
+        } catch {
+            throw .io("cannot pack \(folder): \(error)")
+        }
+        let size = Int64(FileSystem.linkStatus(path)?.st_size ?? 0)
+        let sha256: String
+        do { sha256 = try SHA256Hex.ofFile(atPath: path) } catch { throw .io("\(error)") }
+        return (sha256, size, TreeHash.of(entries))
+    }
+}

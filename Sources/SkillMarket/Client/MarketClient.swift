@@ -1,0 +1,241 @@
+import Foundation
+import MementoCore
+import SkillStore
+
+/// A catalogue the user trusts: where it is and the root key pinned for it.
+public struct CatalogueSource: Hashable, Sendable {
+    public var name: String
+    public var url: URL
+    public var rootKey: PublicKey
+
+    public init(name: String, url: URL, rootKey: PublicKey) {
+        self.name = name
+        self.url = url
+        self.rootKey = rootKey
+    }
+
+    var json: JSONValue { ["name": .string(name), "url": .string(url.absoluteString), "root_key": .string(rootKey.base64)] }
+}
+
+/// `$MEMENTO_HOME/config.json`: the catalogue sources, in priority order.
+public struct MarketConfiguration: Sendable {
+    public var sources: [CatalogueSource]
+
+    public static func path(home: String) -> String { home + "/config.json" }
+
+    public static func load(home: String) throws(MarketError) -> MarketConfiguration {
+        let path = path(home: home)
+        guard let data = FileManager.default.contents(atPath: path) else { return MarketConfiguration(sources: []) }
+        let root: JSONValue
+        do { root = try JSONValue.parse(bytes: data) } catch { throw .source("\(path): \(error)") }
+        var sources: [CatalogueSource] = []
+        for item in root["sources"]?.arrayValue ?? [] {
+            guard let name = item["name"]?.stringValue, let text = item["url"]?.stringValue, let url = URL(string: text),
+                  let key = item["root_key"]?.stringValue
+            else { throw .source("\(path): each source needs \"name\", \"url\" and \"root_key\"") }
+            sources.append(CatalogueSource(name: name, url: url, rootKey: try PublicKey(base64: key)))
+        }
+        return MarketConfiguration(sources: sources)
+    }
+
+    public func save(home: String) throws(MarketError) {
+        var root: JSONValue = [:]
+        let path = MarketConfiguration.path(home: home)
+        if let data = FileManager.default.contents(atPath: path), let existing = try? JSONValue.parse(bytes: data) { root = existing }
+        guard case .object(var members) = root else { throw .source("\(path) is not a JSON object") }
+        members["sources"] = .array(sources.map(\.json))
+        do {
+            try FileSystem.makeDirectories(home)
+            try FileSystem.writeAtomically(JSONValue.object(members).encodedData(.pretty), to: path)
+        } catch {
+            throw .io("\(error)")
+        }
+    }
+}
+
+/// A release chosen from a catalogue, with where to fetch it from.
+public struct ResolvedRelease: Hashable, Sendable {
+    public let source: CatalogueSource
+    public let skill: CatalogueSkill
+    public let release: CatalogueRelease
+    public let signer: String
+
+    public var archiveURL: URL { URL(string: release.url, relativeTo: source.url.appendingPathComponent("index.json"))?.absoluteURL ?? source.url }
+}
+
+/// The catalogue client: verified index refresh, search, resolution and installs.
+public final class MarketClient {
+    public let home: String
+    public let configuration: MarketConfiguration
+    let fetcher: Fetcher
+
+    public init(home: String, fetcher: Fetcher = Fetcher()) throws(MarketError) {
+        self.home = home
+        self.configuration = try MarketConfiguration.load(home: home)
+        self.fetcher = fetcher
+    }
+
+    func stateDirectory(_ source: CatalogueSource) -> String { home + "/market/" + source.name }
+
+    /// Fetches and checks keys.json and index.json of every source, in the order the notes give:
+    /// root signature, keys version and expiry; index signature by a listed key, index version
+    /// (never lower than seen) and expiry. Only then is the new index trusted and cached.
+    @discardableResult
+    public func refresh() throws(MarketError) -> [(CatalogueSource, CatalogueIndex, String)] {
+        guard !configuration.sources.isEmpty else {
+            throw .source("no catalogue is configured; add one with `memento market add-source NAME URL --root-key KEY`")
+        }
+        var result: [(CatalogueSource, CatalogueIndex, String)] = []
+        for source in configuration.sources { result.append(try refresh(source)) }
+        return result
+    }
+
+    func refresh(_ source: CatalogueSource) throws(MarketError) -> (CatalogueSource, CatalogueIndex, String) {
+        let base = source.url
+        let keysData = try fetcher.fetch(base.appendingPathComponent("keys.json"), limit: 1 << 20)
+        let keysSignature = try signature(at: base.appendingPathComponent("keys.json.sig"))
+        guard source.rootKey.isValid(signature: keysSignature.signature, for: keysData) else {
+            throw .badSignature("\(source.name): keys.json is not signed by the pinned root key \(source.rootKey.keyID)")
+        }
+        let keys = try CatalogueKeys(json: try parse(keysData, "keys.json"), file: "\(source.name)/keys.json")
+        let state = TrustState.load(stateDirectory(source))
+        if keys.version < state.keysVersion {
+            throw .rollback(file: "\(source.name)/keys.json", seen: state.keysVersion, offered: keys.version)
+        }
+        if keys.expires < Date() { throw .expired("\(source.name): keys.json expired at \(Timestamp.format(keys.expires))") }
+
+        let indexData = try fetcher.fetch(base.appendingPathComponent("index.json"), limit: 64 << 20)
+        let indexSignature = try signature(at: base.appendingPathComponent("index.json.sig"))
+        guard let signer = keys.indexKeys.first(where: { $0.keyID == indexSignature.keyID }) else {
+            throw .untrustedKey("\(source.name): index.json is signed by key \(indexSignature.keyID), which keys.json does not list")
+        }
+        guard signer.isValid(signature: indexSignature.signature, for: indexData) else {
+            throw .badSignature("\(source.name): index.json does not match its signature")
+        }
+        let index = try CatalogueIndex(json: try parse(indexData, "index.json"), file: "\(source.name)/index.json")
+        if index.version < state.indexVersion {
+            throw .rollback(file: "\(source.name)/index.json", seen: state.indexVersion, offered: index.version)
+        }
+        if index.expires < Date() { throw .expired("\(source.name): index.json expired at \(Timestamp.format(index.expires))") }
+        try TrustState(indexVersion: index.version, keysVersion: keys.version, signer: signer.keyID)
+            .save(stateDirectory(source), index: indexData)
+        return (source, index, signer.keyID)
+    }
+
+    func signature(at url: URL) throws(MarketError) -> DetachedSignature {
+        let data: Data
+        do {
+            data = try fetcher.fetch(url, limit: 64 << 10)
+        } catch {
+            throw .badSignature("\(url.lastPathComponent) is missing or unreadable (\(error))")
+        }
+        return try DetachedSignature(json: try parse(data, url.lastPathComponent), file: url.lastPathComponent)
+    }
+
+    func parse(_ data: Data, _ file: String) throws(MarketError) -> JSONValue {
+        do { return try JSONValue.parse(bytes: data) } catch { throw .malformedIndex("\(file): \(error)") }
+    }
+
+    /// The verified indexes from the last refresh, refreshing once if there are none yet.
+    public func indexes() throws(MarketError) -> [(CatalogueSource, CatalogueIndex, String)] {
+        var cached: [(CatalogueSource, CatalogueIndex, String)] = []
+        for source in configuration.sources {
+            let directory = stateDirectory(source)
+            guard let data = FileManager.default.contents(atPath: directory + "/index.json"),
+                  let json = try? JSONValue.parse(bytes: data),
+                  let index = try? CatalogueIndex(json: json, file: "index.json")
+            else { return try refresh() }
+            cached.append((source, index, TrustState.load(directory).signer))
+        }
+        return cached
+    }
+
+    /// Ranked search over names and descriptions of the local copy of every index.
+    public func search(_ query: String) throws(MarketError) -> [SearchHit] {
+        let indexes = try indexes()
+        return SearchRanking.rank(query: query, skills: indexes.flatMap { entry in entry.1.skills.map { (entry.0.name, $0) } })
+    }
+
+    /// The highest matching release of `name`, and of everything it requires; cycles are refused.
+    public func resolve(_ specification: String) throws(MarketError) -> [ResolvedRelease] {
+        let indexes = try indexes()
+        var order: [ResolvedRelease] = []
+        var visiting: [String] = []
+        func visit(_ name: String, _ rangeText: String) throws(MarketError) {
+            if visiting.contains(name) { throw .dependencyCycle(visiting + [name]) }
+            if order.contains(where: { $0.skill.name == name }) { return }
+            let range: VersionRange
+            do { range = try VersionRange(parsing: rangeText) } catch { throw .source("\(error)") }
+            guard let (source, index, signer) = indexes.first(where: { $0.1.skill(named: name) != nil }),
+                  let skill = index.skill(named: name)
+            else { throw .notInCatalogue(name) }
+            guard let release = skill.best(matching: range) else {
+                throw .noMatchingVersion(name: name, range: rangeText, available: skill.releases.map(\.version))
+            }
+            visiting.append(name)
+            for requirement in release.requires { try visit(requirement.name, requirement.version) }
+            visiting.removeLast()
+            order.append(ResolvedRelease(source: source, skill: skill, release: release, signer: signer))
+        }
+        let parts = specification.split(separator: "@", maxSplits: 1)
+        try visit(String(parts[0]), parts.count > 1 ? String(parts[1]) : "*")
+        return order
+    }
+
+    /// Downloads (or reuses the cached archive), checks size and sha256 against the signed index
+    /// before anything is extracted, then installs through the store with the tree hash enforced.
+    public func install(_ resolved: ResolvedRelease, into store: SkillStore, gate: InstallGate? = nil,
+                        progress: ((Int64, Int64) -> Void)? = nil) throws(MarketError) -> InstallOutcome
+    {
+        let release = resolved.release
+        let cached = store.layout.blob(release.sha256)
+        var path = cached
+        var temporary: String?
+        if !FileSystem.exists(cached) {
+            let download = store.layout.staging + "/download-\(getpid())-\(release.sha256.prefix(12))"
+            try fetcher.download(resolved.archiveURL, to: download, expectedSize: release.size, progress: progress)
+            temporary = download
+            path = download
+        }
+        defer { if let temporary { try? FileSystem.unlink(temporary) } }
+        let actual: String
+        do { actual = try SHA256Hex.ofFile(atPath: path) } catch { throw .io("\(error)") }
+        guard actual == release.sha256 else {
+            throw .hashMismatch(url: resolved.archiveURL.absoluteString, expected: release.sha256, actual: actual)
+        }
+        let request = InstallRequest(path: path, source: resolved.archiveURL.absoluteString, signer: resolved.signer,
+                                     expectedTreeSha256: release.treeSha256, expectedArchiveSha256: release.sha256)
+        do {
+            return try store.install(request, gate: gate)
+        } catch {
+            throw .store(error)
+        }
+    }
+}
+
+/// What the client remembers per source: the highest versions seen (rollback protection).
+struct TrustState {
+    var indexVersion: Int
+    var keysVersion: Int
+    var signer: String
+
+    static func load(_ directory: String) -> TrustState {
+        guard let data = FileManager.default.contents(atPath: directory + "/state.json"),
+              let json = try? JSONValue.parse(bytes: data)
+        else { return TrustState(indexVersion: 0, keysVersion: 0, signer: "") }
+        return TrustState(indexVersion: Int(json["index_version"]?.int64Value ?? 0), keysVersion: Int(json["keys_version"]?.int64Value ?? 0),
+                          signer: json["signer"]?.stringValue ?? "")
+    }
+
+    func save(_ directory: String, index: Data) throws(MarketError) {
+        let state: JSONValue = ["index_version": .number(JSONNumber(indexVersion)), "keys_version": .number(JSONNumber(keysVersion)),
+                                "signer": .string(signer)]
+        do {
+            try FileSystem.makeDirectories(directory)
+            try FileSystem.writeAtomically(index, to: directory + "/index.json")
+            try FileSystem.writeAtomically(state.encodedData(.pretty), to: directory + "/state.json")
+        } catch {
+            throw .io("\(error)")
+        }
+    }
+}
