@@ -21,6 +21,8 @@ public struct CatalogueSource: Hashable, Sendable {
 public struct MarketConfiguration: Sendable {
     public var sources: [CatalogueSource]
 
+    public init(sources: [CatalogueSource]) { self.sources = sources }
+
     public static func path(home: String) -> String { home + "/config.json" }
 
     public static func load(home: String) throws(MarketError) -> MarketConfiguration {
