@@ -23,6 +23,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSystemShims"),
+        .target(name: "CCurlShims", linkerSettings: [.linkedLibrary("curl")]),
         .target(
             name: "MementoCore",
             dependencies: [
@@ -53,6 +54,7 @@ let package = Package(
             dependencies: [
                 "MementoCore",
                 "SkillStore",
+                "CCurlShims",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]

@@ -36,6 +36,8 @@ public struct FileDescriptor: Sendable {
         /// A new file that must not exist yet.
         case createExclusive(permissions: mode_t)
         case directory
+        /// Appends to a file, creating it if needed (a resumable download).
+        case append(permissions: mode_t)
     }
 
     public static func open(_ path: String, _ mode: Mode) throws(FileSystemError) -> FileDescriptor {
@@ -45,6 +47,7 @@ public struct FileDescriptor: Sendable {
         case .readOnlyNoFollow: fd = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         case .createExclusive(let permissions): fd = Glibc.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, permissions)
         case .directory: fd = Glibc.open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        case .append(let permissions): fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, permissions)
         }
         guard fd >= 0 else { throw FileSystemError("open", path) }
         return FileDescriptor(raw: fd, path: path)

@@ -195,7 +195,10 @@ public final class MarketClient {
         var temporary: String?
         if !FileSystem.exists(cached) {
             let download = store.layout.staging + "/download-\(getpid())-\(release.sha256.prefix(12))"
-            try fetcher.download(resolved.archiveURL, to: download, expectedSize: release.size, progress: progress)
+            let partials = store.layout.store + "/downloads"
+            do { try FileSystem.makeDirectories(partials) } catch { throw .io("\(error)") }
+            try fetcher.download(resolved.archiveURL, to: download, partial: partials + "/\(release.sha256).partial",
+                                 expectedSize: release.size, progress: progress)
             temporary = download
             path = download
         }
@@ -203,6 +206,8 @@ public final class MarketClient {
         let actual: String
         do { actual = try SHA256Hex.ofFile(atPath: path) } catch { throw .io("\(error)") }
         guard actual == release.sha256 else {
+            // A resumed download that does not add up must start from scratch next time.
+            try? FileSystem.unlink(store.layout.store + "/downloads/\(release.sha256).partial")
             throw .hashMismatch(url: resolved.archiveURL.absoluteString, expected: release.sha256, actual: actual)
         }
         let request = InstallRequest(path: path, source: resolved.archiveURL.absoluteString, signer: resolved.signer,
