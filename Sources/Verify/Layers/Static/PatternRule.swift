@@ -1,0 +1,37 @@
+/// A rule that a regular expression can decide on one file view.
+struct PatternRule: Sendable {
+    enum Scope: Sendable {
+        /// Code only: program lines, config, Markdown shell blocks.
+        case code
+        /// Read text only: Markdown and plain text (the model reads all of it) and manifest descriptions.
+        case prose
+        /// Both; in prose the finding never blocks and takes `proseSeverity`.
+        case both
+    }
+
+    let rule: Rule
+    let scope: Scope
+    let pattern: Pattern
+    /// Languages the pattern is meant for; nil for every text file.
+    let languages: Set<Language>?
+    /// Lower-case literals of which at least one must occur for the pattern to be worth running.
+    let anyOf: [String]
+    let proseSeverity: Severity?
+
+    init(_ rule: Rule, _ scope: Scope, _ source: String, languages: Set<Language>? = nil, anyOf: [String],
+         caseSensitive: Bool = false, proseSeverity: Severity? = nil)
+    {
+        self.rule = rule
+        self.scope = scope
+        self.pattern = Pattern(source, caseSensitive: caseSensitive)
+        self.languages = languages
+        self.anyOf = anyOf
+        self.proseSeverity = proseSeverity
+    }
+
+    func applies(to language: Language) -> Bool { languages?.contains(language) ?? true }
+
+    func worthRunning(onLowercased text: String) -> Bool {
+        anyOf.isEmpty || anyOf.contains { text.contains($0) }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+
+/// A compiled regular expression. NSRegularExpression is immutable after creation and documented
+/// as safe to share between threads, which is what `@unchecked Sendable` asserts here.
+struct Pattern: @unchecked Sendable {
+    let source: String
+    private let regex: NSRegularExpression?
+
+    /// Patterns are written in this module, so a syntax error is a programming error caught by the
+    /// catalogue test (`isValid`); at run time a broken pattern matches nothing rather than crashing an audit.
+    init(_ source: String, caseSensitive: Bool = false) {
+        var options: NSRegularExpression.Options = [.anchorsMatchLines]
+        if !caseSensitive { options.insert(.caseInsensitive) }
+        self.source = source
+        regex = try? NSRegularExpression(pattern: source, options: options)
+    }
+
+    var isValid: Bool { regex != nil }
+
+    /// UTF-16 ranges of every match in `text`.
+    func matches(in text: NSString) -> [NSRange] {
+        guard let regex else { return [] }
+        return regex.matches(in: text as String, range: NSRange(location: 0, length: text.length)).map(\.range)
+    }
+
+    func firstMatch(in text: String) -> NSRange? {
+        guard let regex else { return nil }
+        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))?.range
+    }
+
+    func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
+
+    /// Capture groups of every match, as strings (nil for a group that did not take part).
+    func captures(in text: String) -> [[String?]] {
+        guard let regex else { return [] }
+        let ns = text as NSString
+        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { match in
+            (0..<match.numberOfRanges).map { index in
+                let range = match.range(at: index)
+                return range.location == NSNotFound ? nil : ns.substring(with: range)
+            }
+        }
+    }
+}
+
+/// Maps UTF-16 offsets of an NSString to 1-based lines, so one regex pass over a whole file can
+/// still report file:line.
+struct LineIndex {
+    let text: NSString
+    private let starts: [Int]
+
+    init(_ text: NSString) {
+        self.text = text
+        var starts = [0]
+        let length = text.length
+        var index = 0
+        while index < length {
+            let range = text.range(of: "\n", options: .literal, range: NSRange(location: index, length: length - index))
+            if range.location == NSNotFound { break }
+            starts.append(range.location + 1)
+            index = range.location + 1
+        }
+        self.starts = starts
+    }
+
+    func line(at offset: Int) -> Int {
+        var low = 0, high = starts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if starts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low + 1
+    }
+
+    func lineText(_ line: Int) -> String {
+        guard line >= 1, line <= starts.count else { return "" }
+        let start = starts[line - 1]
+        let end = line < starts.count ? starts[line] - 1 : text.length
+        return text.substring(with: NSRange(location: start, length: max(0, end - start)))
+    }
+}

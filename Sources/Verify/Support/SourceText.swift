@@ -1,0 +1,116 @@
+import Foundation
+
+/// What a text file is written in, which decides the rules that apply to it.
+enum Language: String, Sendable {
+    case python, shell, javascript, powershell, ruby, go, perl, php, lua, html
+    case markdown, plainText, config
+
+    var isProgram: Bool {
+        switch self {
+        case .markdown, .plainText, .config: return false
+        default: return true
+        }
+    }
+
+    /// The prefix of a whole-line comment, whose text is prose rather than code.
+    var lineComment: String? {
+        switch self {
+        case .python, .shell, .powershell, .ruby, .perl, .config: return "#"
+        case .javascript, .go, .php: return "//"
+        case .lua: return "--"
+        default: return nil
+        }
+    }
+
+    static func of(path: String, fileExtension: String, firstLine: Substring) -> Language? {
+        switch fileExtension {
+        case "py", "pyw": return .python
+        case "sh", "bash", "zsh", "ksh", "fish", "command": return .shell
+        case "js", "mjs", "cjs", "ts", "mts", "cts", "jsx", "tsx": return .javascript
+        case "ps1", "psm1", "psd1", "bat", "cmd": return .powershell
+        case "rb": return .ruby
+        case "go": return .go
+        case "pl", "pm": return .perl
+        case "php": return .php
+        case "lua": return .lua
+        case "html", "htm", "svg", "xml": return .html
+        case "md", "markdown", "mdx": return .markdown
+        case "txt", "rst", "adoc", "": break
+        case "json", "yaml", "yml", "toml", "ini", "cfg", "conf", "env", "properties", "plist", "service", "desktop": return .config
+        default: return nil
+        }
+        if firstLine.hasPrefix("#!") {
+            if firstLine.contains("python") { return .python }
+            if firstLine.contains("node") || firstLine.contains("deno") || firstLine.contains("bun") { return .javascript }
+            if firstLine.contains("ruby") { return .ruby }
+            if firstLine.contains("perl") { return .perl }
+            if firstLine.contains("pwsh") { return .powershell }
+            return .shell
+        }
+        return fileExtension.isEmpty && path.split(separator: "/").last.map({ ["Dockerfile", "Makefile"].contains(String($0)) }) == true
+            ? .shell : .plainText
+    }
+}
+
+/// One text file split into what runs and what is read. Both views keep the file's line numbering
+/// (lines of the other kind are blanked), so a match anywhere maps straight to file:line.
+struct SourceText: Sendable {
+    let path: String
+    let language: Language
+    /// Code: program lines, config, and shell blocks of Markdown (commands an agent is told to run).
+    let code: String
+    /// Prose: Markdown text, plain text, and whole-line comments.
+    let prose: String
+    /// Both, as in the file.
+    let full: String
+
+    init(path: String, language: Language, text: String) {
+        self.path = path
+        self.language = language
+        self.full = text
+        var code: [Substring] = []
+        var prose: [Substring] = []
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        code.reserveCapacity(lines.count)
+        prose.reserveCapacity(lines.count)
+        switch language {
+        case .markdown, .plainText:
+            var fence: Substring?
+            for line in lines {
+                let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+                if let open = fence {
+                    if trimmed.hasPrefix(open) { fence = nil; code.append(""); prose.append("") } else { code.append(line); prose.append("") }
+                } else if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") {
+                    fence = trimmed.prefix(3)
+                    code.append("")
+                    prose.append("")
+                } else {
+                    code.append("")
+                    prose.append(line)
+                }
+            }
+        default:
+            let marker = language.lineComment
+            for line in lines {
+                let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+                if let marker, trimmed.hasPrefix(marker), !trimmed.hasPrefix("#!") {
+                    code.append("")
+                    prose.append(line)
+                } else {
+                    code.append(line)
+                    prose.append("")
+                }
+            }
+        }
+        self.code = code.joined(separator: "\n")
+        self.prose = prose.joined(separator: "\n")
+    }
+
+    /// Decodes a file's bytes as text, or nil for binary content (NUL bytes or mostly invalid UTF-8).
+    static func decode(_ bytes: ArraySlice<UInt8>) -> String? {
+        if bytes.prefix(8192).contains(0) { return nil }
+        let text = String(decoding: bytes, as: UTF8.self)
+        let replacements = text.unicodeScalars.prefix(8192).lazy.filter { $0 == "\u{FFFD}" }.count
+        return replacements > 16 ? nil : text
+    }
+}
