@@ -41,12 +41,12 @@ struct StaticLayer: AuditLayer {
                      where include: (PatternRule.Scope) -> Bool) -> [Finding]
     {
         guard !text.isEmpty else { return [] }
-        let lowered = text.lowercased()
+        let haystack = Haystack(text)
         let ns = text as NSString
         var index: LineIndex?
         var findings: [Finding] = []
         for patternRule in rules where include(patternRule.scope) && patternRule.applies(to: source.language)
-            && patternRule.worthRunning(onLowercased: lowered)
+            && patternRule.worthRunning(on: haystack)
         {
             for range in patternRule.pattern.matches(in: ns) {
                 let lines = index ?? LineIndex(ns)

@@ -23,29 +23,34 @@ enum CodeHeuristics {
 
     // MARK: Unbounded loops
 
-    private static let pythonForever = Pattern(#"^\s*while\s+(?:True|1|not\s+False)\s*:"#, caseSensitive: true)
-    private static let shellForever = Pattern(#"^\s*while\s+(?:true|:|\[\s*1\s*\])\s*(?:;|$)"#, caseSensitive: true)
+    private static let pythonForever = Pattern(#"^[ \t]*while\s+(?:True|1|not\s+False)\s*:"#, caseSensitive: true)
+    private static let shellForever = Pattern(#"^[ \t]*while\s+(?:true|:|\[\s*1\s*\])\s*(?:;|$)"#, caseSensitive: true)
     private static let loopExit = Pattern(
         #"\b(?:break|return|raise|exit|_exit|yield|await|sleep|wait|accept|recv|read|readline|input|select|poll|get|join|done\s*\)|signal)\b"#)
 
     static func unboundedLoops(_ source: SourceText) -> [Finding] {
+        let header: Pattern
+        switch source.language {
+        case .python: header = pythonForever
+        case .shell: header = shellForever
+        default: return []
+        }
+        let loops = header.lineMatches(in: source.code)
+        guard !loops.isEmpty else { return [] }
         let all = lines(source.code)
         var findings: [Finding] = []
-        for (index, line) in all.enumerated() {
-            let text = String(line)
+        for loop in loops {
+            let index = loop.line - 1
             let body: [(Int, Substring)]
-            switch source.language {
-            case .python where pythonForever.matches(text):
+            if source.language == .python {
                 body = block(after: index, in: all)
-            case .shell where shellForever.matches(text):
-                let rest = all[(index + 1)...]
-                let end = rest.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("done") } ?? all.count
+            } else {
+                let end = all[(index + 1)...].firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("done") } ?? all.count
                 body = (index + 1..<end).map { ($0 + 1, all[$0]) }
-            default:
-                continue
             }
             if !body.contains(where: { loopExit.matches(String($0.1)) }) {
-                findings.append(Finding(rule: RuleCatalogue.resourceUnboundedLoop, origin: .code, file: source.path, line: index + 1, evidence: text))
+                findings.append(Finding(rule: RuleCatalogue.resourceUnboundedLoop, origin: .code, file: source.path, line: loop.line,
+                                        evidence: String(all[index])))
             }
         }
         return findings
@@ -53,7 +58,7 @@ enum CodeHeuristics {
 
     // MARK: Path traversal
 
-    private static let pythonDef = Pattern(#"^\s*(?:async\s+)?def\s+\w+\s*\(([^)]*)\)"#)
+    private static let pythonDef = Pattern(#"^[ \t]*(?:async\s+)?def\s+\w+\s*\(([^)]*)\)"#)
     private static let fileOpen = Pattern(#"\bopen\s*\(|\.read_(?:text|bytes)\s*\(|\bsend_file\s*\(|\bsend_from_directory\s*\(|\bshutil\.copy"#)
     private static let containment = Pattern(
         #"\b(?:basename|realpath|abspath|resolve|commonpath|commonprefix|is_relative_to|relative_to|normpath|secure_filename|startswith)\b|['"]\.\.['"]"#)
@@ -62,10 +67,13 @@ enum CodeHeuristics {
     /// that it stays inside: `../` in the parameter walks out of the directory.
     static func pathTraversal(_ source: SourceText) -> [Finding] {
         guard source.language == .python else { return [] }
+        let definitions = pythonDef.lineMatches(in: source.code)
+        guard !definitions.isEmpty, fileOpen.matches(source.code) else { return [] }
         let all = lines(source.code)
         var findings: [Finding] = []
-        for (index, line) in all.enumerated() {
-            guard let groups = pythonDef.captures(in: String(line)).first, groups.count > 1, let list = groups[1] else { continue }
+        for definition in definitions {
+            let index = definition.line - 1
+            guard definition.groups.count > 1, let list = definition.groups[1] else { continue }
             let parameters = list.split(separator: ",").compactMap { raw -> String? in
                 let name = raw.split(separator: ":").first?.split(separator: "=").first?
                     .trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "*")) ?? ""
@@ -99,11 +107,10 @@ enum CodeHeuristics {
         guard source.language.isProgram else { return [] }
         let words = Set(secretWord.captures(in: source.code).compactMap { $0.count > 1 ? $0[1] : nil })
         guard words.count >= 2 else { return [] }
-        return lines(source.code).enumerated().compactMap { index, line in
-            environmentWalk.matches(String(line))
-                ? Finding(rule: RuleCatalogue.credEnvDump, origin: .code, file: source.path, line: index + 1, evidence: String(line),
-                          detail: "filters the environment for names like \(words.sorted().prefix(3).joined(separator: ", "))")
-                : nil
+        let all = lines(source.code)
+        return environmentWalk.lineMatches(in: source.code).map { match in
+            Finding(rule: RuleCatalogue.credEnvDump, origin: .code, file: source.path, line: match.line, evidence: String(all[match.line - 1]),
+                    detail: "filters the environment for names like \(words.sorted().prefix(3).joined(separator: ", "))")
         }
     }
 
@@ -121,10 +128,10 @@ enum CodeHeuristics {
                 let literal = (source.full as NSString).substring(with: match)
                 guard let decoded = decode(literal.trimmingCharacters(in: CharacterSet(charactersIn: "'\"` ").union(.whitespaces))
                     .replacingOccurrences(of: "echo", with: "").trimmingCharacters(in: .whitespaces)) else { continue }
-                let lowered = decoded.lowercased()
+                let haystack = Haystack(decoded)
                 let ns = decoded as NSString
                 guard let inner = PatternCatalogue.all.first(where: {
-                    $0.rule.blocking && $0.scope != .prose && $0.worthRunning(onLowercased: lowered) && !$0.pattern.matches(in: ns).isEmpty
+                    $0.rule.blocking && $0.scope != .prose && $0.worthRunning(on: haystack) && !$0.pattern.matches(in: ns).isEmpty
                 }) else { continue }
                 let line = index.line(at: match.location)
                 findings.append(Finding(rule: RuleCatalogue.obfuscEncodedPayload, origin: origin(line) == .prose ? .prose : .code,
@@ -197,7 +204,7 @@ enum CodeHeuristics {
 
     // MARK: Fake prerequisites
 
-    private static let heading = Pattern(#"^\s*(?:#{1,6}\s+(.+)|\*\*([^*]+)\*\*:?\s*)$"#)
+    private static let heading = Pattern(#"^[ \t]*(?:#{1,6}\s+(.+)|\*\*([^*]+)\*\*:?\s*)$"#)
     private static let setupHeading = Pattern(#"\b(?:prerequisites?|requirements?|set\s*up|setup|install(?:ation|ing)?|before\s+(?:you|using|use)|getting\s+started|dependencies|required)\b"#)
     private static let setupPayload = Pattern(
         #"https?://\S+\.(?:zip|7z|rar|dmg|pkg|exe|msi|sh|ps1|bat|apk|appimage|deb|rpm|jar|bin|command)\b|\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^\n]*https?://[^\n]*(?:chmod\s+\+x|&&\s*\./|-o\s+\S+\s*&&)|\bchmod\s+\+x\b[^\n]*&&\s*\./|\bpassword\b[^\n]*\b(?:zip|archive|extract|unzip|rar|7z)\b|\b(?:zip|archive|rar|7z)\b[^\n]*\bpassword\b"#)
@@ -207,15 +214,19 @@ enum CodeHeuristics {
     /// The ClawHavoc pattern: a "Prerequisites" section that has the reader fetch and run software.
     static func fakePrerequisites(_ source: SourceText) -> [Finding] {
         guard source.language == .markdown || source.language == .plainText else { return [] }
+        let candidates = Set((setupPayload.lineMatches(in: source.full) + anywherePayload.lineMatches(in: source.full)).map(\.line))
+        guard !candidates.isEmpty else { return [] }
         var findings: [Finding] = []
         var inSetup = false
         for (index, line) in lines(source.full).enumerated() {
             let text = String(line)
-            if let groups = heading.captures(in: text).first {
+            let trimmed = text.drop(while: { $0 == " " })
+            if trimmed.hasPrefix("#") || trimmed.hasPrefix("**"), let groups = heading.captures(in: text).first {
                 let title = groups.dropFirst().compactMap { $0 }.first ?? ""
                 inSetup = setupHeading.matches(title)
                 continue
             }
+            guard candidates.contains(index + 1) else { continue }
             if (inSetup && setupPayload.matches(text)) || anywherePayload.matches(text) {
                 findings.append(Finding(rule: RuleCatalogue.socialFakePrerequisite, origin: .prose, file: source.path, line: index + 1, evidence: text))
             }

@@ -8,24 +8,26 @@ enum DataFlow {
         static let decoded = Taint(rawValue: 2)
     }
 
-    private static let assignment = Pattern(#"^\s*(?:(?:const|let|var|my|local|export)\s+)?\$?([A-Za-z_]\w*)\s*(?::\s*[\w\[\], .|]+)?:?=(?!=)\s*(.+)$"#)
+    private static let assignment = Pattern(#"^[ \t]*(?:(?:const|let|var|my|local|export)[ \t]+)?\$?([A-Za-z_]\w*)[ \t]*(?::[ \t]*[\w\[\], .|]+)?:?=(?!=)[ \t]*(.+)$"#)
     private static let fetchSource = Pattern(
         #"\b(?:requests|httpx|session|client)\.(?:get|post|request)\s*\(|\burlopen\s*\(|\burllib2?\.|\bfetch\s*\(|\baxios\.get\s*\(|\bhttps?\.get\s*\(|Net::HTTP\.get|\bURI\.open\b|Invoke-(?:WebRequest|RestMethod)|\.Download(?:String|Data)\s*\(|\$\(\s*(?:curl|wget)\b|`\s*(?:curl|wget)\b"#)
     private static let decodeSource = Pattern(
         #"\b(?:b64decode|b32decode|b16decode|a85decode|decodebytes|fromhex|unhexlify|decompress|marshal\.loads|codecs\.decode)\s*\(|\batob\s*\(|Buffer\.from\s*\([^)]*['"](?:base64|hex)['"]|FromBase64String|\bbase64\s+(?:-d|--decode|-D)\b|\bxxd\s+-r\b"#)
     private static let sink = Pattern(
-        #"(?<![\w.])(?:exec|eval|execfile|compile)\s*\(|\bnew\s+Function\s*\(|\bos\.(?:system|popen)\s*\(|\bsubprocess\.\w+\([^\n]*shell\s*=\s*True|\b(?:execSync|child_process\.exec)\s*\(|^\s*eval\s|\b(?:ba|z)?sh\s+-c\s|\b(?:iex|Invoke-Expression)\b|\b(?:pickle|marshal)\.loads?\s*\(|\|\s*(?:ba|z)?sh\b"#)
+        #"(?<![\w.])(?:exec|eval|execfile|compile)\s*\(|\bnew\s+Function\s*\(|\bos\.(?:system|popen)\s*\(|\bsubprocess\.\w+\([^\n]*shell\s*=\s*True|\b(?:execSync|child_process\.exec)\s*\(|^[ \t]*eval\s|\b(?:ba|z)?sh\s+-c\s|\b(?:iex|Invoke-Expression)\b|\b(?:pickle|marshal)\.loads?\s*\(|\|\s*(?:ba|z)?sh\b"#)
 
     static func scan(_ source: SourceText) -> [Finding] {
         guard source.language.isProgram else { return [] }
+        let sinkLines = Set(sink.lineMatches(in: source.code).map(\.line))
+        let assignments = assignment.lineMatches(in: source.code)
+        guard !sinkLines.isEmpty, !assignments.isEmpty else { return [] }
+        let lines = source.code.split(separator: "\n", omittingEmptySubsequences: false)
+        let assignedAt = Dictionary(assignments.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         var taints: [String: Taint] = [:]
         var findings: [Finding] = []
-        var lineNumber = 0
-        for line in source.code.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            guard !line.isEmpty else { continue }
-            let text = String(line)
-            if sink.matches(text) {
+        for lineNumber in Set(sinkLines).union(assignedAt.keys).sorted() {
+            let text = String(lines[lineNumber - 1])
+            if sinkLines.contains(lineNumber) {
                 let reached = taints.filter { mentions(text, $0.key) }
                 let combined = reached.values.reduce(Taint()) { $0.union($1) }
                 if !combined.isEmpty, let name = reached.keys.sorted().first {
@@ -34,12 +36,12 @@ enum DataFlow {
                                             detail: "'\(name)' holds \(combined.contains(.fetched) ? "downloaded" : "decoded") data"))
                 }
             }
-            if let groups = assignment.captures(in: text).first, groups.count > 2, let name = groups[1], let value = groups[2] {
+            if let match = assignedAt[lineNumber], match.groups.count > 2, let name = match.groups[1], let value = match.groups[2] {
                 var taint = Taint()
                 if fetchSource.matches(value) { taint.insert(.fetched) }
                 if decodeSource.matches(value) { taint.insert(.decoded) }
                 for (other, carried) in taints where other != name && mentions(value, other) { taint.formUnion(carried) }
-                if taint.isEmpty { taints[name] = nil } else { taints[name] = taint }
+                taints[name] = taint.isEmpty ? nil : taint
             }
         }
         return findings

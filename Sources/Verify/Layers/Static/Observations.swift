@@ -31,34 +31,22 @@ struct Observations: Sendable {
         let isProgram = source.language.isProgram && source.language != .html
         guard isProgram || source.language == .config else { return }
         let code = source.code
-        let usesNetwork = source.language == .config || Observations.networkAPI.matches(code)
-        var lineNumber = 0
-        for line in code.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            guard !line.isEmpty else { continue }
-            let text = String(line)
-            if usesNetwork {
-                for groups in Observations.url.captures(in: text) {
-                    guard let host = groups.dropFirst().compactMap({ $0 }).first?.lowercased(),
-                          !Observations.documentHosts.contains(host), !Observations.localHosts.contains(host) else { continue }
-                    hosts.append(Observed(file: source.path, line: lineNumber, value: host, evidence: text))
-                }
+        let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+        func observed(_ match: Pattern.LineMatch, _ value: String) -> Observed {
+            Observed(file: source.path, line: match.line, value: value, evidence: match.line <= lines.count ? String(lines[match.line - 1]) : "")
+        }
+        if source.language == .config || Observations.networkAPI.matches(code) {
+            for match in Observations.url.lineMatches(in: code) {
+                let host = match.value.lowercased()
+                guard !Observations.documentHosts.contains(host), !Observations.localHosts.contains(host) else { continue }
+                hosts.append(observed(match, host))
             }
-            guard isProgram else { continue }
-            if Observations.egressCall.matches(text) {
-                egress.append(Observed(file: source.path, line: lineNumber, value: "", evidence: text))
-            }
-            for groups in Observations.envRead.captures(in: text) {
-                if let name = groups.dropFirst().compactMap({ $0 }).first {
-                    envReads.append(Observed(file: source.path, line: lineNumber, value: name, evidence: text))
-                }
-            }
-            for groups in Observations.execCall.captures(in: text) {
-                if let program = groups.dropFirst().compactMap({ $0 }).first {
-                    let name = program.split(separator: "/").last.map(String.init) ?? program
-                    executables.append(Observed(file: source.path, line: lineNumber, value: name, evidence: text))
-                }
-            }
+        }
+        guard isProgram else { return }
+        egress += Observations.egressCall.lineMatches(in: code).map { observed($0, "") }
+        envReads += Observations.envRead.lineMatches(in: code).map { observed($0, $0.value) }
+        executables += Observations.execCall.lineMatches(in: code).map { match in
+            observed(match, match.value.split(separator: "/").last.map(String.init) ?? match.value)
         }
         if source.language == .shell || source.language == .powershell {
             executables.append(Observed(file: source.path, line: 1, value: source.language == .shell ? "sh" : "pwsh",

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A rule that a regular expression can decide on one file view.
 struct PatternRule: Sendable {
     enum Scope: Sendable {
@@ -31,7 +33,31 @@ struct PatternRule: Sendable {
 
     func applies(to language: Language) -> Bool { languages?.contains(language) ?? true }
 
-    func worthRunning(onLowercased text: String) -> Bool {
+    func worthRunning(on text: Haystack) -> Bool {
         anyOf.isEmpty || anyOf.contains { text.contains($0) }
+    }
+}
+
+/// A text lower-cased once, for the literal pre-checks that decide which patterns run. The search
+/// is libc's `strstr` on a NUL-terminated copy (NULs inside the text become spaces, so a stray NUL
+/// cannot hide what follows it), with answers cached because rules share literals.
+final class Haystack {
+    private let bytes: [CChar]
+    private var cache: [String: Bool] = [:]
+
+    init(_ text: String) {
+        var bytes = text.lowercased().utf8.map { $0 == 0 ? CChar(32) : CChar(bitPattern: $0) }
+        bytes.append(0)
+        self.bytes = bytes
+    }
+
+    func contains(_ needle: String) -> Bool {
+        if let known = cache[needle] { return known }
+        let found = bytes.withUnsafeBufferPointer { haystack in
+            guard let base = haystack.baseAddress else { return false }
+            return needle.withCString { strstr(base, $0) != nil }
+        }
+        cache[needle] = found
+        return found
     }
 }

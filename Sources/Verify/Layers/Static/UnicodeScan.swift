@@ -47,8 +47,8 @@ enum UnicodeScan {
         var lineNumber = 0
         for line in source.full.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
+            guard line.utf8.contains(where: { $0 >= 0x80 }) else { continue }
             let scalars = Array(line.unicodeScalars)
-            guard scalars.contains(where: { $0.value >= 0x80 }) else { continue }
             let place = origin(lineNumber)
             let tags = scalars.filter(isTag)
             if !tags.isEmpty {
