@@ -67,8 +67,10 @@ public enum LayerName: String, Sendable, CaseIterable {
 /// Where the evidence sits, which decides whether a payload rule may block: text a model or a user
 /// merely reads (prose, comments, metadata) only warns unless code corroborates it.
 public enum Origin: String, Sendable {
-    /// A script or config file, or a shell block inside Markdown that an agent is told to run.
+    /// A script or config file.
     case code
+    /// A code block inside Markdown or plain text: commands a reader or agent is told to run.
+    case instructions
     /// Markdown prose, code comments, descriptions.
     case prose
     /// File-tree facts and binary contents.
@@ -108,7 +110,7 @@ public struct Finding: Sendable, Hashable {
         self.evidence = Finding.excerpt(evidence)
         self.message = detail.map { "\(rule.message) (\($0))" } ?? rule.message
         self.remediation = rule.remediation
-        self.blocking = rule.blocking && (origin != .prose || rule.blocksInProse)
+        self.blocking = rule.blocks.covers(origin)
     }
 
     /// Evidence is shown, not executed; keep it one short line and make invisible characters visible.

@@ -17,11 +17,13 @@ struct StaticLayer: AuditLayer {
     func scan(_ source: SourceText, context: AuditContext) -> [Finding] {
         let codeLines = Set(source.code.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
             .compactMap { $0.element.isEmpty ? nil : $0.offset + 1 })
-        let origin: (Int) -> Origin = { codeLines.contains($0) ? .code : .prose }
+        let isDocument = source.language == .markdown || source.language == .plainText
+        let codeOrigin: Origin = isDocument ? .instructions : .code
+        let origin: (Int) -> Origin = { codeLines.contains($0) ? codeOrigin : .prose }
         // The model reads every word of Markdown and of manifest descriptions, code blocks included.
-        let readsAsProse = source.language == .markdown || source.language == .plainText || source.path.hasSuffix("skill.json")
+        let readsAsProse = isDocument || source.path.hasSuffix("skill.json")
         var findings: [Finding] = []
-        findings += run(PatternCatalogue.all, on: source.code, origin: .code, source: source, context: context) { $0 != .prose }
+        findings += run(PatternCatalogue.all, on: source.code, origin: codeOrigin, source: source, context: context) { $0 != .prose }
         findings += run(PatternCatalogue.all, on: source.prose, origin: .prose, source: source, context: context) { $0 == .both }
         if readsAsProse {
             findings += run(PatternCatalogue.all, on: source.full, origin: .prose, source: source, context: context) { $0 == .prose }
@@ -54,7 +56,7 @@ struct StaticLayer: AuditLayer {
                 let line = lines.line(at: range.location)
                 let matched = ns.substring(with: range)
                 if isDeclaredDestination(matched, rule: patternRule.rule, context: context) { continue }
-                let severity = origin == .prose ? patternRule.proseSeverity : nil
+                let severity = origin == .code ? nil : patternRule.severityOutsideCode
                 findings.append(Finding(rule: patternRule.rule, origin: origin, file: source.path, line: line,
                                         evidence: lines.lineText(line), severity: severity))
             }

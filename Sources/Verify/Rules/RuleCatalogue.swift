@@ -5,7 +5,7 @@ public enum RuleCatalogue {
 
     // MARK: Structure
     static let structSymlinkEscape = Rule("STRUCT-SYMLINK-ESCAPE", "Symlink leaves the skill folder", .critical, .high, .structure, .structure,
-        blocking: true, overridable: false, message: "a symbolic link points outside the skill folder, so reading the skill reads other files of the host",
+        blocks: .code, overridable: false, message: "a symbolic link points outside the skill folder, so reading the skill reads other files of the host",
         fix: "replace the link with the file it should contain")
     static let structSymlink = Rule("STRUCT-SYMLINK", "Symlink inside the skill", .low, .high, .structure, .structure,
         message: "a symbolic link stays inside the skill, but the store rejects links when it installs",
@@ -14,10 +14,10 @@ public enum RuleCatalogue {
         message: "a file has more than one hard link, so its content may be shared with a file outside the skill",
         fix: "copy the file so it has a single link")
     static let structSpecialFile = Rule("STRUCT-SPECIAL-FILE", "Device, FIFO or socket", .high, .high, .structure, .structure,
-        blocking: true, message: "the skill contains a device node, FIFO or socket, which no skill needs",
+        blocks: .code, message: "the skill contains a device node, FIFO or socket, which no skill needs",
         fix: "remove the special file")
     static let structBinaryDisguised = Rule("STRUCT-BINARY-DISGUISED", "Executable disguised by its extension", .critical, .high, .structure, .structure,
-        blocking: true, message: "an executable binary carries the extension of a text, document or image file",
+        blocks: .code, message: "an executable binary carries the extension of a text, document or image file",
         fix: "remove the binary, or name it for what it is and declare it as a native entry")
     static let structTypeMismatch = Rule("STRUCT-TYPE-MISMATCH", "Content type differs from extension", .medium, .high, .structure, .structure,
         message: "the file's content type does not match its extension",
@@ -69,16 +69,16 @@ public enum RuleCatalogue {
 
     // MARK: Execution of downloaded or decoded content
     static let execPipeShell = Rule("EXEC-PIPE-SHELL", "Downloaded content piped to an interpreter", .critical, .high, .remoteExecution, .static,
-        blocking: true, overridable: false, message: "content fetched from the network is run by a shell or interpreter without being reviewed or pinned",
+        blocks: .instructions, overridable: false, message: "content fetched from the network is run by a shell or interpreter without being reviewed or pinned",
         fix: "download to a file, check its hash against a pinned value, then run it; or depend on a packaged release")
     static let execFetchedCode = Rule("EXEC-FETCHED-CODE", "Fetched content executed", .critical, .high, .remoteExecution, .static,
-        blocking: true, message: "data fetched from the network is handed to eval, exec or a shell",
+        blocks: .instructions, message: "data fetched from the network is handed to eval, exec or a shell",
         fix: "ship the code in the skill instead of fetching it at run time")
     static let obfuscDecodeExec = Rule("OBFUSC-DECODE-EXEC", "Decoded data executed", .critical, .high, .obfuscation, .static,
-        blocking: true, overridable: false, message: "base64, hex or compressed data is decoded and executed, hiding what runs",
+        blocks: .instructions, overridable: false, message: "base64, hex or compressed data is decoded and executed, hiding what runs",
         fix: "ship the code in readable form")
     static let obfuscEncodedPayload = Rule("OBFUSC-ENCODED-PAYLOAD", "Encoded payload", .high, .high, .obfuscation, .static,
-        blocking: true, message: "an encoded string literal decodes to commands that a payload rule matches",
+        blocks: .instructions, message: "an encoded string literal decodes to commands that a payload rule matches",
         fix: "remove the encoded payload")
     static let obfuscEscapedString = Rule("OBFUSC-ESCAPED-STRING", "Long escaped string", .low, .low, .obfuscation, .static,
         message: "a long run of hex or unicode escapes hides readable text",
@@ -121,7 +121,7 @@ public enum RuleCatalogue {
 
     // MARK: Exfiltration and network
     static let exfilCredentialEgress = Rule("EXFIL-CREDENTIAL-EGRESS", "Harvested secrets sent out", .critical, .high, .dataExfiltration, .capability,
-        blocking: true, message: "the skill collects credentials or the environment and also sends data to a host it does not declare",
+        blocks: .code, message: "the skill collects credentials or the environment and also sends data to a host it does not declare",
         fix: "remove the credential collection, or declare the host and the secret it needs in skill.json")
     static let exfilWebhook = Rule("EXFIL-WEBHOOK", "Webhook, paste or capture service", .medium, .medium, .dataExfiltration, .static,
         message: "the skill addresses a webhook, paste or request-capture service, a common drop for stolen data",
@@ -147,16 +147,16 @@ public enum RuleCatalogue {
 
     // MARK: Persistence, privilege, backdoors, destruction
     static let persistCron = Rule("PERSIST-CRON", "Installs a cron job", .high, .high, .persistence, .static,
-        blocking: true, message: "the skill writes a cron entry, so code keeps running after the skill is gone",
+        blocks: .code, message: "the skill writes a cron entry, so code keeps running after the skill is gone",
         fix: "remove the cron change; let the user schedule work explicitly")
     static let persistShellRC = Rule("PERSIST-SHELL-RC", "Modifies shell start-up files", .high, .high, .persistence, .static,
-        blocking: true, message: "the skill writes to a shell start-up file, which runs in every future shell",
+        blocks: .code, message: "the skill writes to a shell start-up file, which runs in every future shell",
         fix: "remove the write; print the line for the user to add instead")
     static let persistService = Rule("PERSIST-SERVICE", "Installs a system service", .high, .high, .persistence, .static,
-        blocking: true, message: "the skill installs or enables a systemd unit or launchd agent",
+        blocks: .code, message: "the skill installs or enables a systemd unit or launchd agent",
         fix: "remove the service installation")
     static let persistAuthorizedKeys = Rule("PERSIST-AUTHORIZED-KEYS", "Touches authorized_keys", .critical, .high, .persistence, .static,
-        blocking: true, overridable: false, message: "the skill touches authorized_keys, which grants remote login to whoever holds the key",
+        blocks: .code, overridable: false, message: "the skill touches authorized_keys, which grants remote login to whoever holds the key",
         fix: "remove the change to authorized_keys")
     static let persistAgentMemory = Rule("PERSIST-AGENT-MEMORY", "Writes agent memory or instruction files", .high, .medium, .persistence, .static,
         message: "the skill writes the agent's memory, identity or instruction files, which changes the agent beyond this task",
@@ -165,22 +165,22 @@ public enum RuleCatalogue {
         message: "the skill elevates privileges with sudo, su or doas",
         fix: "do the work without root, or document the one command the user runs")
     static let privSetuid = Rule("PRIV-SETUID", "Sets setuid or setgid", .high, .high, .privilegeEscalation, .static,
-        blocking: true, message: "the skill makes a file setuid/setgid or changes its user id",
+        blocks: .code, message: "the skill makes a file setuid/setgid or changes its user id",
         fix: "remove the setuid change")
     static let privSystemChmod = Rule("PRIV-SYSTEM-CHMOD", "Changes permissions of system paths", .high, .high, .privilegeEscalation, .static,
-        blocking: true, message: "the skill changes permissions or ownership of system directories",
+        blocks: .code, message: "the skill changes permissions or ownership of system directories",
         fix: "change only files inside the skill's own working directory")
     static let backdoorReverseShell = Rule("BACKDOOR-REVERSE-SHELL", "Reverse or bind shell", .critical, .high, .backdoor, .static,
-        blocking: true, overridable: false, message: "the skill connects a shell to a network socket, giving a remote party control of the machine",
+        blocks: .instructions, overridable: false, message: "the skill connects a shell to a network socket, giving a remote party control of the machine",
         fix: "remove the shell redirection")
     static let destructiveDelete = Rule("DESTRUCT-DELETE", "Destructive command", .critical, .high, .destructive, .static,
-        blocking: true, message: "the skill deletes or overwrites the home directory, the root file system or a disk",
+        blocks: .instructions, message: "the skill deletes or overwrites the home directory, the root file system or a disk",
         fix: "delete only paths the skill created, inside its working directory")
     static let resourceForkBomb = Rule("RESOURCE-FORK-BOMB", "Fork bomb", .critical, .high, .resourceExhaustion, .static,
-        blocking: true, overridable: false, message: "the code forks processes without bound and takes the machine down",
+        blocks: .instructions, overridable: false, message: "the code forks processes without bound and takes the machine down",
         fix: "remove the fork loop")
     static let resourceMiner = Rule("RESOURCE-CRYPTO-MINER", "Cryptocurrency miner", .critical, .high, .resourceExhaustion, .static,
-        blocking: true, overridable: false, message: "the skill carries or configures a cryptocurrency miner",
+        blocks: .instructions, overridable: false, message: "the skill carries or configures a cryptocurrency miner",
         fix: "remove the miner")
     static let resourceUnboundedLoop = Rule("RESOURCE-UNBOUNDED-LOOP", "Loop without exit", .medium, .low, .resourceExhaustion, .static,
         message: "an infinite loop has no break, return or wait, so it spins until killed",
@@ -237,10 +237,10 @@ public enum RuleCatalogue {
 
     // MARK: Unicode
     static let unicodeTag = Rule("UNICODE-TAG-CHARS", "Invisible tag characters", .critical, .high, .hiddenUnicode, .static,
-        blocking: true, blocksInProse: true, overridable: false, message: "Unicode tag characters carry text that people cannot see but models read",
+        blocks: .anywhere, overridable: false, message: "Unicode tag characters carry text that people cannot see but models read",
         fix: "remove the characters in U+E0000–U+E007F")
     static let unicodeBidi = Rule("UNICODE-BIDI", "Bidirectional control characters", .high, .high, .hiddenUnicode, .static,
-        blocking: true, message: "bidi controls reorder how text is displayed, so what a reviewer sees is not what runs",
+        blocks: .code, message: "bidi controls reorder how text is displayed, so what a reviewer sees is not what runs",
         fix: "remove U+202A–U+202E and U+2066–U+2069")
     static let unicodeZeroWidth = Rule("UNICODE-ZERO-WIDTH", "Zero-width characters", .medium, .medium, .hiddenUnicode, .static,
         message: "zero-width characters hide inside words, to split keywords or carry hidden data",

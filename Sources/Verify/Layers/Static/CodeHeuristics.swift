@@ -131,10 +131,10 @@ enum CodeHeuristics {
                 let haystack = Haystack(decoded)
                 let ns = decoded as NSString
                 guard let inner = PatternCatalogue.all.first(where: {
-                    $0.rule.blocking && $0.scope != .prose && $0.worthRunning(on: haystack) && !$0.pattern.matches(in: ns).isEmpty
+                    $0.rule.blocks != .never && $0.scope != .prose && $0.worthRunning(on: haystack) && !$0.pattern.matches(in: ns).isEmpty
                 }) else { continue }
                 let line = index.line(at: match.location)
-                findings.append(Finding(rule: RuleCatalogue.obfuscEncodedPayload, origin: origin(line) == .prose ? .prose : .code,
+                findings.append(Finding(rule: RuleCatalogue.obfuscEncodedPayload, origin: origin(line),
                                         file: source.path, line: line, evidence: decoded,
                                         detail: "the decoded text matches \(inner.rule.id)"))
             }

@@ -14,13 +14,13 @@ enum DataFlow {
     private static let decodeSource = Pattern(
         #"\b(?:b64decode|b32decode|b16decode|a85decode|decodebytes|fromhex|unhexlify|decompress|marshal\.loads|codecs\.decode)\s*\(|\batob\s*\(|Buffer\.from\s*\([^)]*['"](?:base64|hex)['"]|FromBase64String|\bbase64\s+(?:-d|--decode|-D)\b|\bxxd\s+-r\b"#)
     private static let sink = Pattern(
-        #"(?<![\w.])(?:exec|eval|execfile|compile)\s*\(|\bnew\s+Function\s*\(|\bos\.(?:system|popen)\s*\(|\bsubprocess\.\w+\([^\n]*shell\s*=\s*True|\b(?:execSync|child_process\.exec)\s*\(|^[ \t]*eval\s|\b(?:ba|z)?sh\s+-c\s|\b(?:iex|Invoke-Expression)\b|\b(?:pickle|marshal)\.loads?\s*\(|\|\s*(?:ba|z)?sh\b"#)
+        #"(?<![\w.])(?:exec|eval|execfile|compile)\s*\(|\bnew\s+Function\s*\(|\bos\.(?:system|popen)\s*\(|\bsubprocess\.\w+\([^\n]*shell\s*=\s*True|\b(?:execSync|child_process\.exec)\s*\(|^[ \t]*eval\s|\b(?:ba|z)?sh\s+-c\s|\b(?:iex|Invoke-Expression)\b|\b(?:pickle|marshal)\.loads?\s*\(|\|\s*(?:ba|z)?sh\b|['"](?:/bin/)?(?:ba|z)?sh['"]\s*,\s*['"]-c['"]"#)
 
     static func scan(_ source: SourceText) -> [Finding] {
         guard source.language.isProgram else { return [] }
         let sinkLines = Set(sink.lineMatches(in: source.code).map(\.line))
         let assignments = assignment.lineMatches(in: source.code)
-        guard !sinkLines.isEmpty, !assignments.isEmpty else { return [] }
+        guard !sinkLines.isEmpty else { return [] }
         let lines = source.code.split(separator: "\n", omittingEmptySubsequences: false)
         let assignedAt = Dictionary(assignments.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         var taints: [String: Taint] = [:]
@@ -29,11 +29,15 @@ enum DataFlow {
             let text = String(lines[lineNumber - 1])
             if sinkLines.contains(lineNumber) {
                 let reached = taints.filter { mentions(text, $0.key) }
-                let combined = reached.values.reduce(Taint()) { $0.union($1) }
-                if !combined.isEmpty, let name = reached.keys.sorted().first {
+                var combined = reached.values.reduce(Taint()) { $0.union($1) }
+                // The source can sit inside the sink's own arguments: exec(urlopen(u).read()).
+                if fetchSource.matches(text) { combined.insert(.fetched) }
+                if decodeSource.matches(text) { combined.insert(.decoded) }
+                if !combined.isEmpty {
                     let rule = combined.contains(.fetched) ? RuleCatalogue.execFetchedCode : RuleCatalogue.obfuscDecodeExec
+                    let carrier = reached.keys.sorted().first.map { "'\($0)' holds" } ?? "the call runs"
                     findings.append(Finding(rule: rule, origin: .code, file: source.path, line: lineNumber, evidence: text,
-                                            detail: "'\(name)' holds \(combined.contains(.fetched) ? "downloaded" : "decoded") data"))
+                                            detail: "\(carrier) \(combined.contains(.fetched) ? "downloaded" : "decoded") data"))
                 }
             }
             if let match = assignedAt[lineNumber], match.groups.count > 2, let name = match.groups[1], let value = match.groups[2] {

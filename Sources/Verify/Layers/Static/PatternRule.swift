@@ -7,7 +7,7 @@ struct PatternRule: Sendable {
         case code
         /// Read text only: Markdown and plain text (the model reads all of it) and manifest descriptions.
         case prose
-        /// Both; in prose the finding never blocks and takes `proseSeverity`.
+        /// Both; outside scripts the finding takes `severityOutsideCode`.
         case both
     }
 
@@ -18,17 +18,18 @@ struct PatternRule: Sendable {
     let languages: Set<Language>?
     /// Lower-case literals of which at least one must occur for the pattern to be worth running.
     let anyOf: [String]
-    let proseSeverity: Severity?
+    /// Severity in prose and Markdown code blocks, where a command is documented rather than run.
+    let severityOutsideCode: Severity?
 
     init(_ rule: Rule, _ scope: Scope, _ source: String, languages: Set<Language>? = nil, anyOf: [String],
-         caseSensitive: Bool = false, proseSeverity: Severity? = nil)
+         caseSensitive: Bool = false, severityOutsideCode: Severity? = nil)
     {
         self.rule = rule
         self.scope = scope
         self.pattern = Pattern(source, caseSensitive: caseSensitive)
         self.languages = languages
         self.anyOf = anyOf
-        self.proseSeverity = proseSeverity
+        self.severityOutsideCode = severityOutsideCode
     }
 
     func applies(to language: Language) -> Bool { languages?.contains(language) ?? true }
