@@ -81,7 +81,7 @@ enum PatternCatalogue {
             #"\bwallet\.dat\b|\.electrum\b|\.ethereum[/\\]keystore|\bExodus[/\\]|\bnkbihfbeogaeaoehlefnkodbefgpgknn\b|\.solana[/\\]id\.json|\.bitcoin[/\\]|\b(?:seed|recovery|mnemonic)\s+phrases?\b"#,
             anyOf: ["wallet", "electrum", "ethereum", "exodus", "nkbih", "solana", "bitcoin", "phrase"], severityOutsideCode: .medium),
         PatternRule(R.credAgentFiles, .both,
-            #"(?:~|\$HOME|\$\{HOME\}|expanduser\(|homedir\(\)|Path\.home\(\))[^\n]{0,40}[/\\'"]\.env\b|\.\.[/\\]\.env\b|\.(?:clawdbot|openclaw|clawdis|claude|codex|cursor|continue|aider|gemini)[/\\][^\s'"]*(?:\.env|credentials|auth|token|\.json)\b|(?:~|\$HOME|\$\{HOME\}|expanduser\(|homedir\(\)|Path\.home\(\))[^\n]{0,40}\.(?:bash|zsh|python|psql|mysql)_history\b|\bfind\s+[^\n]*-name\s+['"]?\*?\.env\b|\b(?:r?glob)\(\s*[^)\n]*['"](?:\*\*/)?\.env['"]"#,
+            #"(?:~|\$HOME|\$\{HOME\}|expanduser\(|homedir\(\)|Path\.home\(\))[^\n]{0,40}[/\\'"]\.env\b|\.\.[/\\]\.env\b|\.(?:clawdbot|openclaw|clawdis|claude|codex|cursor|continue|aider|gemini)[/\\][^\s'"]*(?:\.env|credentials|auth|token|\.json)\b|(?:~|\$HOME|\$\{HOME\}|expanduser\(|homedir\(\)|Path\.home\(\))[^\n]{0,40}\.(?:bash|zsh|python|psql|mysql)_history\b|\bfind\s+[^\n]*-name\s+['"]?\*?\.env\b|\b(?:r?glob|iglob)\([^)\n]*[/'"*]\.env['"]|==\s*['"]\.env['"]"#,
             anyOf: [".env", "clawdbot", "openclaw", "clawdis", ".claude", ".codex", ".cursor", ".continue", ".aider", ".gemini", "_history"],
             severityOutsideCode: .medium),
         PatternRule(R.credEnvDump, .both,
