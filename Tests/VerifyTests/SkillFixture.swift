@@ -8,7 +8,18 @@ enum FixtureEntry: Sendable {
     case bytes([UInt8], mode: mode_t = 0o644)
     case symlink(String)
     case hardLink(to: String)
+    /// A hard link to a file created beside the skill folder, outside it.
+    case hardLinkOutside
     case fifo
+}
+
+extension FixtureEntry {
+    var isLink: Bool {
+        switch self {
+        case .hardLink, .hardLinkOutside: return true
+        default: return false
+        }
+    }
 }
 
 /// A skill folder on disk, built from a dictionary of relative paths. `SKILL.md` defaults to a
@@ -59,10 +70,10 @@ struct SkillFixture: Sendable {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         // Hard links need their target first.
         for (path, entry) in entries.sorted(by: { $0.key < $1.key }) {
-            if case .hardLink = entry { continue }
+            if entry.isLink { continue }
             try write(entry, at: root.appendingPathComponent(path))
         }
-        for (path, entry) in entries where { if case .hardLink = entry { return true }; return false }() {
+        for (path, entry) in entries where entry.isLink {
             try write(entry, at: root.appendingPathComponent(path), root: root)
         }
         return root
@@ -81,6 +92,10 @@ struct SkillFixture: Sendable {
             try FileManager.default.createSymbolicLink(atPath: url.path, withDestinationPath: target)
         case .hardLink(let target):
             try FileManager.default.linkItem(at: (root ?? url.deletingLastPathComponent()).appendingPathComponent(target), to: url)
+        case .hardLinkOutside:
+            let outside = (root ?? url).deletingLastPathComponent().appendingPathComponent("outside-\(UUID().uuidString).txt")
+            try Data("secret".utf8).write(to: outside)
+            try FileManager.default.linkItem(at: outside, to: url)
         case .fifo:
             #expect(mkfifo(url.path, 0o644) == 0)
         }

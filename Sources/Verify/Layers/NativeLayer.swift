@@ -25,7 +25,7 @@ struct NativeLayer: AuditLayer {
             let isEntry = file.path == declaredEntry
             if isEntry && (elf.machine != ELFFile.hostMachine || !elf.is64Bit) {
                 findings.append(Finding(rule: RuleCatalogue.nativeForeignMachine, origin: .tree, file: file.path, line: nil,
-                                        evidence: "\(elf.is64Bit ? "ELF64" : "ELF32") \(elf.machineName)"))
+                                        evidence: "\(elf.is64Bit ? "ELF64" : "ELF32") \(elf.littleEndian ? "LSB" : "MSB") \(elf.machineName)"))
             }
             if isEntry && context.manifest?.kind == .native && !elf.exports.contains("skill_abi_v1_entry") {
                 findings.append(Finding(rule: RuleCatalogue.nativeMissingEntry, origin: .tree, file: file.path, line: nil,

@@ -21,6 +21,7 @@ struct StructureLayer: AuditLayer {
         }
         let declaredLibraries = Set([context.manifest?.entry?.library].compactMap { $0 }.map(normalise))
         let sources = Set(tree.regularFiles.filter { $0.fileExtension == "py" }.map { String($0.path.dropLast(3)) })
+        let linksInside = Dictionary(tree.regularFiles.map { ($0.inode, 1) }, uniquingKeysWith: +)
         for file in tree.files {
             if file.path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) && !Self.ignoredHidden.contains(file.name) {
                 findings.append(Finding(rule: RuleCatalogue.structHiddenFile, origin: .tree, file: file.path, line: nil, evidence: file.path))
@@ -33,6 +34,10 @@ struct StructureLayer: AuditLayer {
                 findings.append(Finding(rule: RuleCatalogue.structSpecialFile, origin: .tree, file: file.path, line: nil,
                                         evidence: String(format: "mode %o", file.mode)))
             case .regular:
+                if file.links > linksInside[file.inode, default: 1] {
+                    findings.append(Finding(rule: RuleCatalogue.structHardLink, origin: .tree, file: file.path, line: nil,
+                                            evidence: "\(file.links) links, \(linksInside[file.inode, default: 1]) inside the skill"))
+                }
                 findings += inspect(file, declaredLibraries: declaredLibraries, pythonSources: sources)
             case .directory:
                 break
@@ -63,9 +68,6 @@ struct StructureLayer: AuditLayer {
 
     private func inspect(_ file: SkillFile, declaredLibraries: Set<String>, pythonSources: Set<String>) -> [Finding] {
         var findings: [Finding] = []
-        if file.links > 1 {
-            findings.append(Finding(rule: RuleCatalogue.structHardLink, origin: .tree, file: file.path, line: nil, evidence: "\(file.links) links"))
-        }
         let type = ContentType.sniff(file.bytes)
         let ext = file.fileExtension
         switch type {

@@ -18,7 +18,7 @@ public enum SARIFReport {
         let results: [JSONValue] = report.findings.map { finding in
             var region: [String: JSONValue] = ["snippet": ["text": .string(finding.evidence)]]
             if let line = finding.line { region["startLine"] = .number(JSONNumber(line)) }
-            var physical: [String: JSONValue] = ["artifactLocation": ["uri": .string(finding.file.isEmpty ? "." : finding.file)]]
+            var physical: [String: JSONValue] = ["artifactLocation": ["uri": .string(finding.file.isEmpty ? "." : finding.file), "uriBaseId": "SKILLROOT"]]
             if finding.line != nil || !finding.evidence.isEmpty { physical["region"] = .object(region) }
             var result: [String: JSONValue] = [
                 "ruleId": .string(finding.ruleId),

@@ -10,9 +10,9 @@ public enum RuleCatalogue {
     static let structSymlink = Rule("STRUCT-SYMLINK", "Symlink inside the skill", .low, .high, .structure, .structure,
         message: "a symbolic link stays inside the skill, but the store rejects links when it installs",
         fix: "replace the link with a copy of its target")
-    static let structHardLink = Rule("STRUCT-HARD-LINK", "File with several hard links", .medium, .medium, .structure, .structure,
-        message: "a file has more than one hard link, so its content may be shared with a file outside the skill",
-        fix: "copy the file so it has a single link")
+    static let structHardLink = Rule("STRUCT-HARD-LINK", "Hard link to a file outside the skill", .medium, .high, .structure, .structure,
+        message: "a file shares its storage with a file outside the skill, so packing or reading the skill exposes that file",
+        fix: "replace the link with a copy of the content the skill needs")
     static let structSpecialFile = Rule("STRUCT-SPECIAL-FILE", "Device, FIFO or socket", .high, .high, .structure, .structure,
         blocks: .code, message: "the skill contains a device node, FIFO or socket, which no skill needs",
         fix: "remove the special file")

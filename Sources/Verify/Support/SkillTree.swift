@@ -34,6 +34,8 @@ struct SkillFile: Sendable {
     let size: Int
     let mode: UInt32
     let links: Int
+    /// Identifies the file's storage, to tell hard links inside the skill from links to outside files.
+    let inode: UInt64
     /// The content, or its first `maxReadBytes` bytes; empty for non-regular entries.
     let bytes: [UInt8]
     let sha256: String
@@ -101,7 +103,7 @@ struct SkillTree: Sendable {
                 let mode = UInt32(status.st_mode)
                 switch mode & UInt32(S_IFMT) {
                 case UInt32(S_IFDIR):
-                    files.append(SkillFile(path: path, kind: .directory, size: 0, mode: mode, links: Int(status.st_nlink), bytes: [], sha256: ""))
+                    files.append(SkillFile(path: path, kind: .directory, size: 0, mode: mode, links: Int(status.st_nlink), inode: UInt64(status.st_ino), bytes: [], sha256: ""))
                     if depth + 1 >= limits.maxDepth {
                         limitsHit.append("'\(path)' is nested deeper than \(limits.maxDepth) levels; it was not reviewed")
                     } else {
@@ -109,11 +111,11 @@ struct SkillTree: Sendable {
                     }
                 case UInt32(S_IFLNK):
                     let target = FileSystem.readLink(absolute) ?? ""
-                    files.append(SkillFile(path: path, kind: .symlink(target: target), size: 0, mode: mode, links: 1, bytes: [], sha256: ""))
+                    files.append(SkillFile(path: path, kind: .symlink(target: target), size: 0, mode: mode, links: 1, inode: UInt64(status.st_ino), bytes: [], sha256: ""))
                 case UInt32(S_IFREG):
                     try files.append(readRegular(path: path, absolute: absolute, status: status, mode: mode))
                 default:
-                    files.append(SkillFile(path: path, kind: .special, size: 0, mode: mode, links: Int(status.st_nlink), bytes: [], sha256: ""))
+                    files.append(SkillFile(path: path, kind: .special, size: 0, mode: mode, links: Int(status.st_nlink), inode: UInt64(status.st_ino), bytes: [], sha256: ""))
                 }
             }
         }
@@ -128,18 +130,20 @@ struct SkillTree: Sendable {
             do {
                 let handle = try FileDescriptor.open(absolute, .readOnlyNoFollow)
                 defer { handle.close() }
+                let links = Int(status.st_nlink)
+                let inode = UInt64(status.st_ino)
                 if size <= limits.maxReadBytes && budgetLeft {
                     let bytes = try handle.readAll()
-                    return SkillFile(path: path, kind: .regular, size: bytes.count, mode: mode, links: Int(status.st_nlink),
+                    return SkillFile(path: path, kind: .regular, size: bytes.count, mode: mode, links: links, inode: inode,
                                      bytes: bytes, sha256: SHA256Hex.of(bytes))
                 }
                 if budgetLeft { limitsHit.append("'\(path)' is larger than \(limits.maxReadBytes >> 20) MB; only its header was reviewed") }
-                var header: [UInt8] = []
-                try handle.readChunks(size: 1 << 16) { chunk in
-                    if header.count < 4096 { header += chunk.prefix(4096 - header.count) }
-                }
-                return SkillFile(path: path, kind: .regular, size: size, mode: mode, links: Int(status.st_nlink),
-                                 bytes: header, sha256: try SHA256Hex.ofFile(atPath: absolute))
+                // The header is enough to sniff the type; the hash streams the rest.
+                var header = [UInt8](repeating: 0, count: 4096)
+                let count = header.withUnsafeMutableBytes { pread(handle.raw, $0.baseAddress, $0.count, 0) }
+                header.removeLast(header.count - max(0, count))
+                return SkillFile(path: path, kind: .regular, size: size, mode: mode, links: links, inode: inode,
+                                 bytes: header, sha256: try SHA256Hex.ofFile(handle))
             } catch {
                 throw AuditError("cannot read '\(absolute)': \(error); check its permissions")
             }

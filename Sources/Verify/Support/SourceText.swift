@@ -90,12 +90,13 @@ struct SourceText: Sendable {
                 }
             }
         default:
-            let marker = language.lineComment
             for line in lines {
-                let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
-                if let marker, trimmed.hasPrefix(marker), !trimmed.hasPrefix("#!") {
-                    code.append("")
-                    prose.append(line)
+                if line.hasPrefix("#!") {
+                    code.append(line)
+                    prose.append("")
+                } else if let start = language.lineComment.flatMap({ SourceText.commentStart(in: line, marker: $0) }) {
+                    code.append(line[..<start])
+                    prose.append(line[start...])
                 } else {
                     code.append(line)
                     prose.append("")
@@ -104,6 +105,27 @@ struct SourceText: Sendable {
         }
         self.code = code.joined(separator: "\n")
         self.prose = prose.joined(separator: "\n")
+    }
+
+    /// Where a comment starts on a line: the marker at the start of the line, or after whitespace
+    /// outside string quotes. A comment is read, not run, so it belongs to the prose view.
+    static func commentStart(in line: Substring, marker: String) -> Substring.Index? {
+        var quote: Character?
+        var previous: Character = " "
+        var index = line.startIndex
+        while index < line.endIndex {
+            let character = line[index]
+            if let open = quote {
+                if character == open && previous != "\\" { quote = nil }
+            } else if character == "\"" || character == "'" || character == "`" {
+                quote = character
+            } else if (previous == " " || previous == "\t") && line[index...].hasPrefix(marker) {
+                return index
+            }
+            previous = character
+            index = line.index(after: index)
+        }
+        return nil
     }
 
     /// Decodes a file's bytes as text, or nil for binary content (NUL bytes or mostly invalid UTF-8).
