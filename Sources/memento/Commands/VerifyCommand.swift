@@ -8,9 +8,7 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Audit a skill folder for malicious or unsafe behaviour.",
         discussion: """
-            Runs the audit layers (structure, manifest, static review of code and prose, native binaries,
-            declared vs observed capabilities) and prints a verdict: pass, warn or block. Every finding
-            has a stable rule id, a severity, file:line and the evidence.
+            Runs the audit layers (structure, manifest, static review of code and prose, native binaries, declared vs observed capabilities) and prints a verdict: pass, warn or block. Every finding has a stable rule id, a severity, file:line and the evidence. Sandboxed execution is not part of this build; the report says it was skipped.
 
             EXIT CODES
               0  pass or warn
@@ -21,7 +19,8 @@ struct VerifyCommand: ParsableCommand {
               memento verify ./csv-stats
               memento verify ./csv-stats --json > report.json
               memento verify ./csv-stats --sarif > verify.sarif
-              memento verify ./csv-stats --acknowledge CAP-UNDECLARED-HOST --reason "host documented in README"
+              memento verify ./csv-stats --acknowledge CAP-UNDECLARED-HOST \\
+                --reason "host documented in the README"
             """
     )
 

@@ -34,7 +34,7 @@ enum PatternCatalogue {
             #"\b(?:powershell|pwsh)(?:\.exe)?\b[^\n]*\s-e(?:nc|ncodedcommand)?\s+[A-Za-z0-9+/=]{40,}|(?:iex|invoke-expression)\b[^\n]*frombase64string|frombase64string[^\n]*\|\s*(?:iex|invoke-expression)\b"#,
             anyOf: ["powershell", "pwsh", "frombase64string"]),
         PatternRule(R.codeDynamicEval, .code,
-            #"(?<![\w.$])(?:eval|exec)\s*\((?!\s*\))(?!\s*(?:r|b|u)?(?:'[^'{}$\n]*'|"[^"{}$\n]*")\s*[,)])|\bnew\s+Function\s*\((?!\s*\))"#,
+            #"(?<![\w.$])(?:eval|exec)\s*\((?!\s*\))(?!\s*(?:r|b|u)?(?:'[^'{}$\n]*'|"[^"{}$\n]*")\s*[,)])|\bnew\s+Function\s*\((?!\s*\))(?!\s*(?:'[^'{}$\n]*'|"[^"{}$\n]*")\s*\))"#,
             languages: dynamicLanguages, anyOf: ["eval", "exec", "function"]),
         PatternRule(R.codeShellInjection, .code,
             #"\b(?:os\.system|os\.popen|subprocess\.(?:run|call|check_call|check_output|Popen|getoutput|getstatusoutput)|commands\.getoutput)\s*\(\s*(?:f['"]|['"][^'"\n]*['"]\s*(?:\+|%|\.format\())|\b(?:execSync|exec)\s*\(\s*(?:`[^`\n]*\$\{|['"][^'"\n]*['"]\s*\+)"#,

@@ -12,31 +12,18 @@ enum UnicodeScan {
 
     static func isInvisible(_ scalar: Unicode.Scalar) -> Bool { isTag(scalar) || isBidi(scalar) || isZeroWidth(scalar) }
 
-    enum Script { case latin, cyrillic, greek }
+    /// Cyrillic and Greek letters that render like Latin ones. Other Greek letters (μ in µs, Δ, π)
+    /// are routine in technical text and are not spoofs.
+    static let lookAlikes: Set<Unicode.Scalar> = Set(
+        "аеорсухіјѕԁԛԝһӏАВЕКМНОРСТХІЈЅοαειкκνρτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ".unicodeScalars)
 
-    static func script(of scalar: Unicode.Scalar) -> Script? {
-        switch scalar.value {
-        case 0x41...0x5A, 0x61...0x7A: return .latin
-        case 0x0400...0x04FF: return .cyrillic
-        case 0x0370...0x03FF: return .greek
-        default: return nil
-        }
-    }
-
-    /// Words that mix Latin letters with Cyrillic or Greek ones (`pаypal` with a Cyrillic а).
+    /// Words that mix Latin letters with look-alikes from another script (`pаypal` with a Cyrillic а).
     static func mixedScriptWords(in line: Substring) -> [String] {
         var found: [String] = []
         for word in line.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
-            var scripts: Set<String> = []
-            for scalar in word.unicodeScalars {
-                switch script(of: scalar) {
-                case .latin: scripts.insert("latin")
-                case .cyrillic: scripts.insert("cyrillic")
-                case .greek: scripts.insert("greek")
-                case nil: break
-                }
-            }
-            if scripts.count > 1 && scripts.contains("latin") { found.append(String(word)) }
+            let scalars = word.unicodeScalars
+            let latin = scalars.filter { ("a"..."z").contains($0) || ("A"..."Z").contains($0) }.count
+            if latin >= 2 && scalars.contains(where: lookAlikes.contains) { found.append(String(word)) }
         }
         return found
     }
