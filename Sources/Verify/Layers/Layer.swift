@@ -16,13 +16,13 @@ struct AuditContext: Sendable {
     var findings: [Finding] = []
 
     /// The network hosts skill.json declares, normalised to bare lower-case host names.
-    var declaredHosts: [String] {
-        (manifest?.permissions.network ?? []).map { entry in
-            var host = entry.lowercased()
-            if let scheme = host.range(of: "://") { host = String(host[scheme.upperBound...]) }
-            host = String(host.prefix { $0 != "/" && $0 != ":" })
-            return host
-        }
+    var declaredHosts: [String] { (manifest?.permissions.network ?? []).map(AuditContext.hostName(of:)) }
+
+    /// `https://API.acme.dev:443/v1` → `api.acme.dev`; a bare host stays as it is.
+    static func hostName(of text: String) -> String {
+        var host = text.lowercased()
+        if let scheme = host.range(of: "://") { host = String(host[scheme.upperBound...]) }
+        return String(host.prefix { $0 != "/" && $0 != ":" && $0 != "?" })
     }
 
     func isDeclared(host: String) -> Bool {

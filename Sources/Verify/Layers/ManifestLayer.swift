@@ -56,8 +56,7 @@ struct ManifestLayer: AuditLayer {
         var entries = [manifest.entry?.library].compactMap { $0 }
         if let command = manifest.entry?.command, command.contains("/") { entries.append(command) }
         for path in entries {
-            let relative = path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
-            if context.tree.file(at: relative) == nil {
+            if context.tree.file(at: path) == nil {
                 findings.append(Finding(rule: RuleCatalogue.manifestEntryMissing, origin: .tree, file: file, line: nil, evidence: path))
             }
         }

@@ -11,7 +11,7 @@ struct NativeLayer: AuditLayer {
         let binaries = context.tree.regularFiles.filter { ContentType.sniff($0.bytes) == .elf }
         guard !binaries.isEmpty else { return .ran }
         let permissions = context.manifest?.permissions
-        let declaredEntry = context.manifest?.entry?.library.map { $0.split(separator: "/").filter { $0 != "." }.joined(separator: "/") }
+        let declaredEntry = context.manifest?.entry?.library.map(SkillTree.normalised)
         var findings: [Finding] = []
         for file in binaries {
             let elf: ELFFile

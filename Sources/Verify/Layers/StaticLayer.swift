@@ -67,9 +67,6 @@ struct StaticLayer: AuditLayer {
     /// A webhook or tunnel the manifest declares is a disclosed capability, not a hidden drop.
     private func isDeclaredDestination(_ matched: String, rule: Rule, context: AuditContext) -> Bool {
         guard [RuleCatalogue.exfilWebhook.id, RuleCatalogue.exfilTunnel.id, RuleCatalogue.exfilRawIP.id].contains(rule.id) else { return false }
-        var host = matched.lowercased()
-        if let scheme = host.range(of: "://") { host = String(host[scheme.upperBound...]) }
-        host = String(host.prefix { $0 != "/" && $0 != ":" })
-        return context.isDeclared(host: host)
+        return context.isDeclared(host: AuditContext.hostName(of: matched))
     }
 }

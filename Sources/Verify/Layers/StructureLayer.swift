@@ -19,7 +19,7 @@ struct StructureLayer: AuditLayer {
         for limit in tree.limitsHit {
             findings.append(Finding(rule: RuleCatalogue.structSize, origin: .tree, file: "", line: nil, evidence: limit))
         }
-        let declaredLibraries = Set([context.manifest?.entry?.library].compactMap { $0 }.map(normalise))
+        let declaredLibraries = Set([context.manifest?.entry?.library].compactMap { $0 }.map(SkillTree.normalised))
         let sources = Set(tree.regularFiles.filter { $0.fileExtension == "py" }.map { String($0.path.dropLast(3)) })
         let linksInside = Dictionary(tree.regularFiles.map { ($0.inode, 1) }, uniquingKeysWith: +)
         for file in tree.files {
@@ -45,10 +45,6 @@ struct StructureLayer: AuditLayer {
         }
         context.findings += findings
         return .ran
-    }
-
-    private func normalise(_ path: String) -> String {
-        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
     }
 
     /// Resolves the link lexically from its folder; anything reaching above the root escapes.

@@ -59,7 +59,15 @@ struct SkillTree: Sendable {
 
     var regularFiles: [SkillFile] { files.filter { $0.kind == .regular } }
 
-    func file(at path: String) -> SkillFile? { files.first { $0.path == path } }
+    /// Looks a manifest path up in the tree (`./lib/x.so` and `lib/x.so` are the same file).
+    func file(at path: String) -> SkillFile? {
+        let wanted = SkillTree.normalised(path)
+        return files.first { $0.path == wanted }
+    }
+
+    static func normalised(_ path: String) -> String {
+        path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
 
     static func load(_ root: URL, limits: AuditLimits) throws(AuditError) -> SkillTree {
         let rootPath = root.standardizedFileURL.path

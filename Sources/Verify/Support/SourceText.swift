@@ -95,7 +95,8 @@ struct SourceText: Sendable {
                     code.append(line)
                     prose.append("")
                 } else if let start = language.lineComment.flatMap({ SourceText.commentStart(in: line, marker: $0) }) {
-                    code.append(line[..<start])
+                    let before = line[..<start]
+                    code.append(before.allSatisfy(\.isWhitespace) ? "" : before)
                     prose.append(line[start...])
                 } else {
                     code.append(line)

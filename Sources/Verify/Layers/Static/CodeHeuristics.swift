@@ -26,7 +26,7 @@ enum CodeHeuristics {
     private static let pythonForever = Pattern(#"^[ \t]*while\s+(?:True|1|not\s+False)\s*:"#, caseSensitive: true)
     private static let shellForever = Pattern(#"^[ \t]*while\s+(?:true|:|\[\s*1\s*\])\s*(?:;|$)"#, caseSensitive: true)
     private static let loopExit = Pattern(
-        #"\b(?:break|return|raise|exit|_exit|yield|await|sleep|wait|accept|recv|read|readline|input|select|poll|get|join|done\s*\)|signal)\b"#)
+        #"\b(?:break|return|raise|exit|_exit|yield|await|sleep|wait|accept|recv|read|readline|input|select|poll|get|join|signal)\b"#)
 
     static func unboundedLoops(_ source: SourceText) -> [Finding] {
         let header: Pattern
