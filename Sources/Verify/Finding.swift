@@ -33,6 +33,7 @@ public enum Category: String, Sendable, CaseIterable {
     case sqlInjection = "sql-injection"
     case pathTraversal = "path-traversal"
     case promptInjection = "prompt-injection"
+    case harmfulContent = "harmful-content"
     case socialEngineering = "social-engineering"
     case hiddenUnicode = "hidden-unicode"
     case supplyChain = "supply-chain"
@@ -47,11 +48,15 @@ public enum Category: String, Sendable, CaseIterable {
         let key = peerCategory.lowercased().replacingOccurrences(of: "_", with: "-")
         if let exact = Category(rawValue: key) { return [exact] }
         switch key {
-        case "behavioral-analysis", "exfiltration", "tool-chaining-abuse": return [.dataExfiltration]
+        case "behavioral-analysis", "exfiltration", "tool-chaining-abuse", "environment-dump": return [.dataExfiltration, .credentialAccess]
         case "resource-abuse": return [.resourceExhaustion]
-        case "malware": return [.remoteExecution, .backdoor, .obfuscation]
+        case "malware", "ransomware": return [.remoteExecution, .backdoor, .obfuscation, .destructive]
         case "code-execution", "dynamic-code-execution": return [.commandInjection, .remoteExecution]
-        case "policy-violation", "unauthorized-tool-use": return [.capabilityMismatch]
+        case "policy-violation": return [.manifest, .capabilityMismatch]
+        case "unauthorized-tool-use": return [.capabilityMismatch, .supplyChain]
+        case "autonomy-abuse", "transitive-trust-abuse", "jailbreak": return [.promptInjection]
+        case "skill-discovery-abuse": return [.socialEngineering]
+        case "unicode-steganography", "steganography": return [.hiddenUnicode]
         case "hardcoded-secrets": return [.secrets]
         case "supply-chain-attack": return [.supplyChain]
         default: return []

@@ -79,7 +79,7 @@ struct ReportTests {
     }
 
     @Test func strictPolicyWarnsOnLowFindings() throws {
-        let fixture = RuleCases.prose("## Development\n\n```bash\npip install acme-sdk\n```")
+        let fixture = SkillFixture([".cache/state": .text("x")])
         let lenient = try fixture.audit()
         let strict = try fixture.audit(policy: .strict)
         #expect(lenient.verdict == .pass)

@@ -30,6 +30,7 @@ struct SkillFixture: Sendable {
         ---
         name: demo-skill
         description: Converts CSV files to JSON. Use when the user asks to convert a CSV file.
+        license: MIT
         ---
         # Demo
 
@@ -39,7 +40,7 @@ struct SkillFixture: Sendable {
     static func skillMD(body: String, description: String = "Converts CSV files to JSON. Use when the user asks to convert a CSV file.",
                         extra: String = "") -> String
     {
-        "---\nname: demo-skill\ndescription: \(description)\n\(extra)---\n\(body)\n"
+        "---\nname: demo-skill\ndescription: \(description)\nlicense: MIT\n\(extra)---\n\(body)\n"
     }
 
     /// A skill.json for a script skill, with the permissions a test needs.

@@ -25,6 +25,9 @@ struct ManifestLayer: AuditLayer {
                 }
                 findings += homoglyphs(in: name, file: file.path, line: context.document?.fieldLines["name"])
             }
+            if let document = context.document, document.license?.isEmpty ?? true {
+                findings.append(Finding(rule: RuleCatalogue.manifestNoLicense, origin: .prose, file: file.path, line: nil, evidence: "no 'license' field"))
+            }
             if let description = context.document?.description {
                 findings += overbroad(description, file: file.path, line: context.document?.fieldLines["description"])
             }
@@ -75,7 +78,7 @@ struct ManifestLayer: AuditLayer {
         if let (word, count) = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }), count >= 8 {
             reasons.append("repeats '\(word)' \(count) times")
         }
-        if description.split(separator: ",").count > 25 { reasons.append("lists more than 25 comma-separated terms") }
+        if description.split(separator: ",").count > 15 { reasons.append("lists more than 15 comma-separated terms") }
         guard !reasons.isEmpty else { return [] }
         return [Finding(rule: RuleCatalogue.manifestOverbroadTrigger, origin: .prose, file: file, line: line, evidence: description,
                         detail: reasons.joined(separator: "; "))]

@@ -34,6 +34,8 @@ struct StaticLayer: AuditLayer {
         findings += CodeHeuristics.environmentHarvest(source)
         findings += CodeHeuristics.encodedPayloads(source, origin: origin)
         findings += CodeHeuristics.unpinnedInstalls(source, origin: origin)
+        findings += CodeHeuristics.unpinnedRequirements(source)
+        findings += CodeHeuristics.ransomware(source)
         findings += CodeHeuristics.fakePrerequisites(source)
         findings += UnicodeScan.scan(source, origin: origin)
         return findings

@@ -63,6 +63,9 @@ public enum RuleCatalogue {
     static let manifestEntryMissing = Rule("MANIFEST-ENTRY-MISSING", "Declared entry not in the skill", .medium, .high, .manifest, .manifest,
         message: "skill.json names an entry file that the skill does not contain",
         fix: "add the file or correct the path in skill.json")
+    static let manifestNoLicense = Rule("MANIFEST-NO-LICENSE", "No licence", .low, .high, .manifest, .manifest,
+        message: "SKILL.md names no licence, so users cannot tell on what terms they may run or share it",
+        fix: "add a 'license' field (a licence name or a bundled file)")
     static let manifestOverbroadTrigger = Rule("MANIFEST-OVERBROAD-TRIGGER", "Over-broad trigger in description", .medium, .medium, .socialEngineering, .manifest,
         message: "the description asks to be used for every task or is stuffed with keywords, which hijacks skill selection",
         fix: "say what the skill does and name the specific situations where it applies")
@@ -182,6 +185,9 @@ public enum RuleCatalogue {
     static let resourceMiner = Rule("RESOURCE-CRYPTO-MINER", "Cryptocurrency miner", .critical, .high, .resourceExhaustion, .static,
         blocks: .instructions, overridable: false, message: "the skill carries or configures a cryptocurrency miner",
         fix: "remove the miner")
+    static let destructiveRansomware = Rule("DESTRUCT-RANSOMWARE", "Encrypts files in bulk", .critical, .medium, .destructive, .static,
+        message: "the code walks the file system, encrypts what it finds and removes or renames the originals, as ransomware does",
+        fix: "encrypt only files the user names, keep the originals, and never leave ransom notes")
     static let resourceUnboundedLoop = Rule("RESOURCE-UNBOUNDED-LOOP", "Loop without exit", .medium, .low, .resourceExhaustion, .static,
         message: "an infinite loop has no break, return or wait, so it spins until killed",
         fix: "add an exit condition, a bound or a wait")
@@ -202,7 +208,7 @@ public enum RuleCatalogue {
     static let supplyRemotePackage = Rule("SUPPLY-REMOTE-PACKAGE", "Package installed from a URL", .medium, .medium, .supplyChain, .static,
         message: "a package is installed straight from a URL or repository, bypassing registry versions",
         fix: "install a released, pinned version")
-    static let supplyUnpinned = Rule("SUPPLY-UNPINNED-INSTALL", "Unpinned dependency install", .low, .medium, .supplyChain, .static,
+    static let supplyUnpinned = Rule("SUPPLY-UNPINNED-INSTALL", "Unpinned dependency install", .medium, .medium, .supplyChain, .static,
         message: "a package is installed without a pinned version, so what runs can change at any time",
         fix: "pin the version (pkg==1.2.3, pkg@1.2.3)")
     static let supplyRuntimeInstall = Rule("SUPPLY-RUNTIME-INSTALL", "Installs software at run time", .medium, .medium, .supplyChain, .static,
@@ -228,6 +234,15 @@ public enum RuleCatalogue {
     static let promptConfirmationBypass = Rule("PROMPT-CONFIRMATION-BYPASS", "Skips user confirmation", .medium, .medium, .promptInjection, .static,
         message: "the text tells the agent to act without asking the user",
         fix: "let the agent ask before consequential actions")
+    static let promptRemoteInstructions = Rule("PROMPT-REMOTE-INSTRUCTIONS", "Follows instructions fetched from a URL", .high, .medium, .promptInjection, .static,
+        message: "the text tells the agent to fetch instructions from the network and follow them, so whoever controls the URL controls the agent",
+        fix: "put the instructions in the skill itself, where they are reviewed and versioned")
+    static let promptDataForwarding = Rule("PROMPT-DATA-FORWARDING", "Forwards user data to an address", .high, .medium, .dataExfiltration, .static,
+        message: "the text tells the agent to send the user's data, files or results to a fixed URL or e-mail address",
+        fix: "return results to the user; send data only where the user says")
+    static let promptHarmfulRequest = Rule("PROMPT-HARMFUL-REQUEST", "Asks the agent to build malware", .high, .medium, .harmfulContent, .static,
+        message: "the text asks the agent to create malware or an attack tool",
+        fix: "remove the request")
     static let socialFakePrerequisite = Rule("SOCIAL-FAKE-PREREQUISITE", "Prerequisite that installs software", .high, .medium, .socialEngineering, .static,
         message: "a setup step tells the reader to download and run software from outside the skill",
         fix: "declare dependencies in the manifest with pinned versions from a registry")
@@ -242,6 +257,9 @@ public enum RuleCatalogue {
     static let unicodeBidi = Rule("UNICODE-BIDI", "Bidirectional control characters", .high, .high, .hiddenUnicode, .static,
         blocks: .code, message: "bidi controls reorder how text is displayed, so what a reviewer sees is not what runs",
         fix: "remove U+202A–U+202E and U+2066–U+2069")
+    static let unicodeTagEncoder = Rule("UNICODE-TAG-ENCODER", "Builds invisible tag characters", .high, .medium, .hiddenUnicode, .static,
+        message: "the code produces Unicode tag characters, which smuggle text that people cannot see into what a model reads",
+        fix: "remove the encoder")
     static let unicodeZeroWidth = Rule("UNICODE-ZERO-WIDTH", "Zero-width characters", .medium, .medium, .hiddenUnicode, .static,
         message: "zero-width characters hide inside words, to split keywords or carry hidden data",
         fix: "remove the zero-width characters")
@@ -291,18 +309,18 @@ public enum RuleCatalogue {
         structEmbeddedExecutable, structPickle, structOrphanBytecode, structEncryptedArchive, structExecutableBit,
         structHiddenFile, structSize,
         manifestMissing, manifestSpec, manifestUnparseable, manifestNameMismatch, manifestSkillJSON, manifestEntryMissing,
-        manifestOverbroadTrigger,
+        manifestNoLicense, manifestOverbroadTrigger,
         execPipeShell, execFetchedCode, obfuscDecodeExec, obfuscEncodedPayload, obfuscEscapedString, codeDynamicEval,
         codeShellInjection,
         credSSH, credCloud, credBrowser, credKeychain, credWallet, credAgentFiles, credEnvDump, credCloudMetadata, secretHardcoded,
         exfilCredentialEgress, exfilWebhook, exfilTunnel, exfilRawIP, exfilDNS, exfilMarkdownImage, exfilUpload, netInsecureTLS,
         persistCron, persistShellRC, persistService, persistAuthorizedKeys, persistAgentMemory, privSudo, privSetuid,
-        privSystemChmod, backdoorReverseShell, destructiveDelete, resourceForkBomb, resourceMiner, resourceUnboundedLoop,
+        privSystemChmod, backdoorReverseShell, destructiveDelete, destructiveRansomware, resourceForkBomb, resourceMiner, resourceUnboundedLoop,
         resourceMemoryBomb, sqlInjection, pathTraversal,
         supplyRegistryRedirect, supplyRemotePackage, supplyUnpinned, supplyRuntimeInstall,
         promptOverride, promptSafetyBypass, promptConcealment, promptSystemLeak, promptCoerciveTag, promptConfirmationBypass,
-        socialFakePrerequisite, socialImpersonation,
-        unicodeTag, unicodeBidi, unicodeZeroWidth, unicodeMixedScript,
+        promptRemoteInstructions, promptDataForwarding, promptHarmfulRequest, socialFakePrerequisite, socialImpersonation,
+        unicodeTag, unicodeTagEncoder, unicodeBidi, unicodeZeroWidth, unicodeMixedScript,
         nativeMalformed, nativeForeignMachine, nativeUndeclaredExec, nativeUndeclaredNetwork, nativeDebugger, nativeMissingEntry,
         nativeNeeded,
         capUndeclaredHost, capUndeclaredEnv, capUndeclaredExec, capToolsExceeded,

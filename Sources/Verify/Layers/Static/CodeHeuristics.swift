@@ -101,10 +101,12 @@ enum CodeHeuristics {
     private static let secretWord = Pattern(
         #"['"|(/]\s*(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIALS?|AUTH|PRIVATE|API_?KEY)\s*['"|)/]"#, caseSensitive: true)
 
+    private static let redaction = Pattern(#"\b(?:redact\w*|mask\w*|saniti[sz]\w*|scrub\w*)\b|\bnot\s+in\b|\bnot\s+any\s*\(|\bgrep\s+-[a-zA-Z]*v"#)
+
     /// Walking the environment is normal when copying it for a child process; walking it while
-    /// filtering for secret-looking names is harvesting.
+    /// filtering for secret-looking names is harvesting, unless the filter removes them (redaction).
     static func environmentHarvest(_ source: SourceText) -> [Finding] {
-        guard source.language.isProgram else { return [] }
+        guard source.language.isProgram, !redaction.matches(source.code) else { return [] }
         let words = Set(secretWord.captures(in: source.code).compactMap { $0.count > 1 ? $0[1] : nil })
         guard words.count >= 2 else { return [] }
         let all = lines(source.code)
@@ -112,6 +114,25 @@ enum CodeHeuristics {
             Finding(rule: RuleCatalogue.credEnvDump, origin: .code, file: source.path, line: match.line, evidence: String(all[match.line - 1]),
                     detail: "filters the environment for names like \(words.sorted().prefix(3).joined(separator: ", "))")
         }
+    }
+
+    // MARK: Ransomware
+
+    private static let fileWalk = Pattern(
+        #"\bos\.walk\s*\(|\bglob\.i?glob\s*\(|\.rglob\s*\(|\breaddirSync\s*\(|\bfs\.readdir\b|\bfind\s+\S+\s+-type\s+f\b|\bGet-ChildItem\b[^\n]*-Recurse|\bfilepath\.Walk"#)
+    private static let bulkEncrypt = Pattern(
+        #"\bFernet\b|\bAES\.new\s*\(|\bCipher\s*\(|\.encrypt\s*\(|\bcreateCipheriv\s*\(|\bopenssl\s+enc\b|\bgpg\s+(?:-c|--symmetric)\b|\bChaCha20"#)
+    private static let destroyOriginal = Pattern(
+        #"\bos\.(?:remove|unlink|rename)\s*\(|\.unlink\s*\(|\bshutil\.move\s*\(|\.rename\s*\(|\bunlinkSync\s*\(|\brm\s+-f\b|\bRemove-Item\b|\bshred\b|['"]\.(?:locked|encrypted|enc|crypt|crypted)['"]|\bransom\b|your\s+files\s+(?:have\s+been|are)\s+encrypted"#)
+
+    /// Walking the disk, encrypting what is found and destroying the originals is ransomware's
+    /// shape; encrypting a file the user names, or writing encrypted copies, is not.
+    static func ransomware(_ source: SourceText) -> [Finding] {
+        guard source.language.isProgram, fileWalk.matches(source.code), destroyOriginal.matches(source.code),
+              let encrypt = bulkEncrypt.lineMatches(in: source.code).first else { return [] }
+        let all = lines(source.code)
+        return [Finding(rule: RuleCatalogue.destructiveRansomware, origin: .code, file: source.path, line: encrypt.line,
+                        evidence: String(all[encrypt.line - 1]))]
     }
 
     // MARK: Encoded payloads
@@ -200,6 +221,22 @@ enum CodeHeuristics {
                                     evidence: index.lineText(line), detail: "unpinned: \(unpinned.prefix(3).joined(separator: ", "))"))
         }
         return findings
+    }
+
+    private static let requirementLine = Pattern(#"^[ \t]*([A-Za-z0-9][A-Za-z0-9._\[\],-]*)[ \t]*(?:(==|===|@|~=|>=|<=|>|<|!=)[^\n]*)?$"#)
+
+    /// `requirements*.txt`: each line is an install, pinned only with `==`, `===` or a direct `@` reference.
+    static func unpinnedRequirements(_ source: SourceText) -> [Finding] {
+        let name = source.path.split(separator: "/").last.map(String.init) ?? source.path
+        guard name.hasPrefix("requirements"), name.hasSuffix(".txt") else { return [] }
+        let unpinned = requirementLine.lineMatches(in: source.full).filter { match in
+            guard match.groups.count > 2 else { return false }
+            return !["==", "===", "@"].contains(match.groups[2] ?? "")
+        }
+        guard let first = unpinned.first else { return [] }
+        let names = unpinned.compactMap { $0.groups.count > 1 ? $0.groups[1] : nil }
+        return [Finding(rule: RuleCatalogue.supplyUnpinned, origin: .code, file: source.path, line: first.line,
+                        evidence: names.prefix(5).joined(separator: ", "), detail: "\(unpinned.count) unpinned requirement(s)")]
     }
 
     // MARK: Fake prerequisites
