@@ -11,7 +11,7 @@ public enum TextReport {
         for finding in report.findings {
             let place = finding.file.isEmpty ? "(skill)" : finding.line.map { "\(finding.file):\($0)" } ?? finding.file
             var flags: [String] = []
-            if finding.blocking && finding.confidence == .high { flags.append("blocks") }
+            if report.policy.verdict(for: finding) == .block { flags.append("blocks") }
             if finding.acknowledged { flags.append("acknowledged") }
             out += "\n[\(finding.severity.rawValue.uppercased())] \(finding.ruleId) \(place)"
             out += flags.isEmpty ? "\n" : "  (\(flags.joined(separator: ", ")))\n"

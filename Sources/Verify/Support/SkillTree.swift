@@ -70,7 +70,8 @@ struct SkillTree: Sendable {
     }
 
     static func load(_ root: URL, limits: AuditLimits) throws(AuditError) -> SkillTree {
-        let rootPath = root.standardizedFileURL.path
+        // The root may itself be a link (the store's `current`); links inside it are what the audit judges.
+        let rootPath = root.standardizedFileURL.resolvingSymlinksInPath().path
         guard let status = FileSystem.linkStatus(rootPath) else {
             throw AuditError("'\(rootPath)' does not exist; pass the path of a skill folder")
         }
