@@ -43,7 +43,6 @@ public enum SARIFReport {
                     "name": .string(AuditReport.toolName),
                     "version": .string(report.toolVersion),
                     "semanticVersion": .string(report.toolVersion),
-                    "informationUri": "https://github.com/memento/memento",
                     "rules": .array(rules),
                     "properties": ["rulesVersion": .string(report.rulesVersion)],
                 ]],

@@ -71,7 +71,7 @@ struct ELFFile: Sendable {
                 if type == 8 { sections.append(Section(type: type, offset: 0, size: 0, link: 0, entrySize: 0)); continue } // NOBITS
                 throw .truncated("section \(index)")
             }
-            sections.append(Section(type: type, offset: Int(offset), size: Int(size), link: Int(link), entrySize: Int(entry)))
+            sections.append(Section(type: type, offset: Int(offset), size: Int(size), link: Int(link), entrySize: Int(clamping: min(entry, 1 << 16))))
         }
 
         func string(in table: Int, at offset: Int) throws(ParseError) -> String {
@@ -108,7 +108,7 @@ struct ELFFile: Sendable {
                     let base = section.offset + index * size
                     let tag = try reader.word(base)
                     if tag == 0 { break }
-                    if tag == 1 { needed.append(try string(in: section.link, at: Int(try reader.word(base + (is64Bit ? 8 : 4))))) }
+                    if tag == 1 { needed.append(try string(in: section.link, at: Int(clamping: try reader.word(base + (is64Bit ? 8 : 4))))) }
                 }
             default:
                 continue
