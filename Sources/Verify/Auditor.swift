@@ -17,8 +17,15 @@ public enum Auditor {
         let tree = try SkillTree.load(folder, limits: limits)
         var context = makeContext(tree: tree, limits: limits)
         var outcomes: [(LayerName, LayerOutcome)] = []
-        for layer in layers {
-            outcomes.append((layer.name, layer.run(&context)))
+        let budget = ScanBudget()
+        ScanBudget.$current.withValue(budget) {
+            for layer in layers {
+                outcomes.append((layer.name, layer.run(&context)))
+            }
+        }
+        if budget.overrunCount > 0 {
+            context.findings.append(Finding(rule: RuleCatalogue.structSize, origin: .tree, file: "", line: nil,
+                                            evidence: "\(budget.overrunCount) pattern scan(s) stopped at their time limit on very long or pathological lines"))
         }
 
         let honoured = Set(acknowledged.filter { $0.problem == nil }.map(\.ruleId))

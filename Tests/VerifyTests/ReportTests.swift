@@ -86,6 +86,13 @@ struct ReportTests {
         #expect(strict.verdict == .warn)
     }
 
+    @Test func pathologicalInputStopsAtTheBudgetAndWarns() throws {
+        // Half a megabyte on one line, full of near-matches for the download rules.
+        let report = try SkillFixture(["assets/bundle.js": .text(String(repeating: "curl ", count: 100_000))]).audit()
+        #expect(report.verdict == .warn)
+        #expect(report.findings("STRUCT-SIZE-LIMIT").contains { $0.evidence.contains("time limit") })
+    }
+
     @Test func categoryMappingCoversCorpusCategories() {
         for category in ["backdoor", "behavioral-analysis", "command-injection", "data-exfiltration", "obfuscation", "path-traversal",
                          "prompt-injection", "resource-exhaustion", "sql-injection", "data_exfiltration", "resource_abuse"] {

@@ -18,23 +18,34 @@ struct Pattern: @unchecked Sendable {
     var isValid: Bool { regex != nil }
 
     /// UTF-16 ranges of every match in `text`.
-    func matches(in text: NSString) -> [NSRange] {
-        guard let regex else { return [] }
-        return regex.matches(in: text as String, range: NSRange(location: 0, length: text.length)).map(\.range)
-    }
+    func matches(in text: NSString) -> [NSRange] { results(in: text).map(\.range) }
 
-    func firstMatch(in text: String) -> NSRange? {
-        guard let regex else { return nil }
-        return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))?.range
+    func firstMatch(in text: String) -> NSRange? { results(in: text as NSString, limit: 1).first?.range }
+
+    /// Every match, within the scan budget: hostile input (megabyte lines full of near-matches) can
+    /// make backtracking slow, so a pattern that runs out of time stops and the budget records it.
+    private func results(in text: NSString, limit: Int = .max) -> [NSTextCheckingResult] {
+        guard let regex, !(ScanBudget.current?.isExhausted ?? false) else { return [] }
+        let deadline = DispatchTime.now().uptimeNanoseconds + ScanBudget.perPatternNanoseconds
+        var found: [NSTextCheckingResult] = []
+        regex.enumerateMatches(in: text as String, options: .reportProgress, range: NSRange(location: 0, length: text.length)) { result, _, stop in
+            if let result { found.append(result) }
+            if found.count >= limit {
+                stop.pointee = true
+            } else if DispatchTime.now().uptimeNanoseconds > deadline {
+                ScanBudget.current?.recordOverrun()
+                stop.pointee = true
+            }
+        }
+        return found
     }
 
     func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
 
     /// Capture groups of every match, as strings (nil for a group that did not take part).
     func captures(in text: String) -> [[String?]] {
-        guard let regex else { return [] }
         let ns = text as NSString
-        return regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map { match in
+        return results(in: ns).map { match in
             (0..<match.numberOfRanges).map { index in
                 let range = match.range(at: index)
                 return range.location == NSNotFound ? nil : ns.substring(with: range)
@@ -54,12 +65,12 @@ extension Pattern {
 
     /// Every match in `text`, in order, with lines: one regex pass instead of one per line.
     func lineMatches(in text: String) -> [LineMatch] {
-        guard let regex, !text.isEmpty else { return [] }
+        guard !text.isEmpty else { return [] }
         let ns = text as NSString
-        let results = regex.matches(in: text, range: NSRange(location: 0, length: ns.length))
-        guard !results.isEmpty else { return [] }
+        let found = results(in: ns)
+        guard !found.isEmpty else { return [] }
         let index = LineIndex(ns)
-        return results.map { match in
+        return found.map { match in
             LineMatch(line: index.line(at: match.range.location), groups: (0..<match.numberOfRanges).map { group in
                 let range = match.range(at: group)
                 return range.location == NSNotFound ? nil : ns.substring(with: range)
@@ -101,4 +112,25 @@ struct LineIndex {
         let end = line < starts.count ? starts[line] - 1 : text.length
         return text.substring(with: NSRange(location: start, length: max(0, end - start)))
     }
+}
+
+/// Tracks patterns that hit their time limit during one audit, so the report can say the scan was
+/// cut short instead of passing a skill whose text was never fully examined.
+/// `@unchecked Sendable`: the only state is guarded by the lock (Mutex needs macOS 15).
+final class ScanBudget: @unchecked Sendable {
+    static let perPatternNanoseconds: UInt64 = 250_000_000
+    /// After this many overruns the input is adversarial; stop paying for it, the report already warns.
+    static let maxOverruns = 8
+
+    @TaskLocal static var current: ScanBudget?
+
+    private let lock = NSLock()
+    private var overruns = 0
+
+    func recordOverrun() {
+        lock.withLock { overruns += 1 }
+    }
+
+    var overrunCount: Int { lock.withLock { overruns } }
+    var isExhausted: Bool { overrunCount >= ScanBudget.maxOverruns }
 }
