@@ -3,6 +3,8 @@ import Foundation
 /// What a text file is written in, which decides the rules that apply to it.
 enum Language: String, Sendable {
     case python, shell, javascript, powershell, ruby, go, perl, php, lua, html
+    /// C, C++, Rust, Java, Swift, C# and kin: `//` comments, no language-specific rules.
+    case cFamily
     case markdown, plainText, config
 
     var isProgram: Bool {
@@ -16,7 +18,7 @@ enum Language: String, Sendable {
     var lineComment: String? {
         switch self {
         case .python, .shell, .powershell, .ruby, .perl, .config: return "#"
-        case .javascript, .go, .php: return "//"
+        case .javascript, .go, .php, .cFamily: return "//"
         case .lua: return "--"
         default: return nil
         }
@@ -33,11 +35,15 @@ enum Language: String, Sendable {
         case "pl", "pm": return .perl
         case "php": return .php
         case "lua": return .lua
+        case "c", "h", "cc", "cpp", "cxx", "hpp", "rs", "java", "kt", "kts", "swift", "cs", "scala", "dart", "m", "mm", "zig", "groovy":
+            return .cFamily
         case "html", "htm", "svg", "xml": return .html
         case "md", "markdown", "mdx": return .markdown
         case "txt", "rst", "adoc", "": break
         case "json", "yaml", "yml", "toml", "ini", "cfg", "conf", "env", "properties", "plist", "service", "desktop": return .config
-        default: return nil
+        case "png", "jpg", "jpeg", "gif", "webp", "ico", "pdf", "zip", "gz", "tgz", "woff", "woff2", "ttf", "otf", "mp3", "mp4", "wav":
+            return nil
+        default: break
         }
         if firstLine.hasPrefix("#!") {
             if firstLine.contains("python") { return .python }
