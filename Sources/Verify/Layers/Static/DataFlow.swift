@@ -8,7 +8,7 @@ enum DataFlow {
         static let decoded = Taint(rawValue: 2)
     }
 
-    private static let assignment = Pattern(#"^[ \t]*(?:(?:const|let|var|my|local|export)[ \t]+)?\$?([A-Za-z_]\w*)[ \t]*(?::[ \t]*[\w\[\], .|]+)?:?=(?!=)[ \t]*(.+)$"#)
+    private static let assignment = Pattern(#"^[ \t]*(?:(?:const|let|var|my|local|export)[ \t]+)?\$?([A-Za-z_]\w*)(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*(?::[ \t]*[\w\[\], .|]+)?:?=(?!=)[ \t]*(.+)$"#)
     private static let fetchSource = Pattern(
         #"\b(?:requests|httpx|session|client)\.(?:get|post|request)\s*\(|\burlopen\s*\(|\burllib2?\.|\bfetch\s*\(|\baxios\.get\s*\(|\bhttps?\.get\s*\(|Net::HTTP\.get|\bURI\.open\b|Invoke-(?:WebRequest|RestMethod)|\.Download(?:String|Data)\s*\(|\$\(\s*(?:curl|wget)\b|`\s*(?:curl|wget)\b"#)
     private static let decodeSource = Pattern(
