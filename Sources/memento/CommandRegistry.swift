@@ -9,6 +9,7 @@ enum CommandRegistry {
         RollbackCommand.self,
         ListCommand.self,
         InfoCommand.self,
+        VerifyCommand.self,
         LockCommand.self,
         GCCommand.self,
         DoctorCommand.self,

@@ -1,0 +1,98 @@
+import Foundation
+import MementoCore
+
+/// Runs the layers over a skill folder and decides the verdict.
+public enum Auditor {
+    /// The pipeline, in order. Sandboxed execution is not built yet; it is listed so reports say so.
+    static let layers: [any AuditLayer] = [StructureLayer(), ManifestLayer(), StaticLayer(), NativeLayer(), CapabilityLayer(),
+                                           PendingLayer(name: .exec, reason: "sandboxed execution is not available in this build")]
+
+    public static func audit(folder: URL, policy: Policy = .default, acknowledged: [Acknowledgement] = [],
+                             limits: AuditLimits = AuditLimits()) throws(AuditError) -> AuditReport
+    {
+        let started = DispatchTime.now()
+        if let unknown = acknowledged.first(where: { RuleCatalogue.rule(id: $0.ruleId) == nil }) {
+            throw AuditError("--acknowledge names the unknown rule '\(unknown.ruleId)'; use an id from a report's findings")
+        }
+        let tree = try SkillTree.load(folder, limits: limits)
+        var context = makeContext(tree: tree, limits: limits)
+        var outcomes: [(LayerName, LayerOutcome)] = []
+        let budget = ScanBudget()
+        ScanBudget.$current.withValue(budget) {
+            for layer in layers {
+                outcomes.append((layer.name, layer.run(&context)))
+            }
+        }
+        if budget.overrunCount > 0 {
+            context.findings.append(Finding(rule: RuleCatalogue.structSize, origin: .tree, file: "", line: nil,
+                                            evidence: "\(budget.overrunCount) pattern scan(s) stopped at their time limit on very long or pathological lines"))
+        }
+
+        let honoured = Set(acknowledged.filter { $0.problem == nil }.map(\.ruleId))
+        var findings = deduplicated(context.findings)
+        for index in findings.indices where honoured.contains(findings[index].ruleId) {
+            findings[index].acknowledged = true
+        }
+        findings.sort(by: Finding.reportOrder)
+        let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000
+        return AuditReport(
+            target: .init(path: tree.root.path, name: context.document?.name ?? context.manifest?.name ?? tree.root.lastPathComponent,
+                          version: context.manifest?.version.description ?? context.document?.declaredVersion, treeHash: tree.treeHash),
+            policy: policy, policyFingerprint: policy.fingerprint(acknowledged: acknowledged),
+            verdict: policy.verdict(for: findings), findings: findings,
+            layers: outcomes.map { AuditReport.LayerStatus(name: $0.0, outcome: $0.1) },
+            acknowledgements: acknowledged.map { .init(ruleId: $0.ruleId, reason: $0.reason, accepted: $0.problem == nil, note: $0.problem) },
+            durationMs: Int(elapsed.rounded()))
+    }
+
+    private static func makeContext(tree: SkillTree, limits: AuditLimits) -> AuditContext {
+        var sources: [SourceText] = []
+        for file in tree.regularFiles where !file.bytes.isEmpty {
+            let head = file.bytes.prefix(limits.maxTextBytes)
+            let firstLine = String(decoding: head.prefix(200).prefix { $0 != 0x0A }, as: UTF8.self)
+            guard let language = Language.of(path: file.path, fileExtension: file.fileExtension, firstLine: Substring(firstLine)),
+                  let text = SourceText.decode(head) else { continue }
+            sources.append(SourceText(path: file.path, language: language, text: text))
+        }
+        let documentFile = tree.file(at: SkillDocument.fileName) ?? tree.file(at: "skill.md")
+        let document = documentFile.flatMap {
+            SkillDocument.load(text: String(decoding: $0.bytes, as: UTF8.self), file: $0.path).document
+        }
+        let manifestFile = tree.file(at: SkillManifest.fileName)
+        var manifest: SkillManifest?
+        var manifestError: ManifestError?
+        if let manifestFile {
+            do {
+                manifest = try SkillManifest.decode(Data(manifestFile.bytes), file: manifestFile.path)
+            } catch {
+                manifestError = error
+            }
+        }
+        return AuditContext(tree: tree, sources: sources, documentFile: documentFile, document: document,
+                            manifestFile: manifestFile, manifest: manifest, manifestError: manifestError)
+    }
+
+    /// Several patterns can describe one line; keep the strongest finding per rule and place.
+    private static func deduplicated(_ findings: [Finding]) -> [Finding] {
+        var best: [String: Finding] = [:]
+        for finding in findings {
+            let key = "\(finding.ruleId)\u{0}\(finding.file)\u{0}\(finding.line ?? 0)"
+            if let existing = best[key], !isStronger(finding, than: existing) { continue }
+            best[key] = finding
+        }
+        return Array(best.values)
+    }
+
+    private static func isStronger(_ lhs: Finding, than rhs: Finding) -> Bool {
+        if lhs.blocking != rhs.blocking { return lhs.blocking }
+        if lhs.severity != rhs.severity { return lhs.severity > rhs.severity }
+        return lhs.evidence < rhs.evidence
+    }
+}
+
+/// A stage that is part of the design but not of this build; the report lists it as skipped.
+struct PendingLayer: AuditLayer {
+    let name: LayerName
+    let reason: String
+    func run(_ context: inout AuditContext) -> LayerOutcome { .skipped(reason: reason) }
+}

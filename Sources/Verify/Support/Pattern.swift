@@ -1,0 +1,136 @@
+import Foundation
+
+/// A compiled regular expression. NSRegularExpression is immutable after creation and documented
+/// as safe to share between threads, which is what `@unchecked Sendable` asserts here.
+struct Pattern: @unchecked Sendable {
+    let source: String
+    private let regex: NSRegularExpression?
+
+    /// Patterns are written in this module, so a syntax error is a programming error caught by the
+    /// catalogue test (`isValid`); at run time a broken pattern matches nothing rather than crashing an audit.
+    init(_ source: String, caseSensitive: Bool = false) {
+        var options: NSRegularExpression.Options = [.anchorsMatchLines]
+        if !caseSensitive { options.insert(.caseInsensitive) }
+        self.source = source
+        regex = try? NSRegularExpression(pattern: source, options: options)
+    }
+
+    var isValid: Bool { regex != nil }
+
+    /// UTF-16 ranges of every match in `text`.
+    func matches(in text: NSString) -> [NSRange] { results(in: text).map(\.range) }
+
+    func firstMatch(in text: String) -> NSRange? { results(in: text as NSString, limit: 1).first?.range }
+
+    /// Every match, within the scan budget: hostile input (megabyte lines full of near-matches) can
+    /// make backtracking slow, so a pattern that runs out of time stops and the budget records it.
+    private func results(in text: NSString, limit: Int = .max) -> [NSTextCheckingResult] {
+        guard let regex, !(ScanBudget.current?.isExhausted ?? false) else { return [] }
+        let deadline = DispatchTime.now().uptimeNanoseconds + ScanBudget.perPatternNanoseconds
+        var found: [NSTextCheckingResult] = []
+        regex.enumerateMatches(in: text as String, options: .reportProgress, range: NSRange(location: 0, length: text.length)) { result, _, stop in
+            if let result { found.append(result) }
+            if found.count >= limit {
+                stop.pointee = true
+            } else if DispatchTime.now().uptimeNanoseconds > deadline {
+                ScanBudget.current?.recordOverrun()
+                stop.pointee = true
+            }
+        }
+        return found
+    }
+
+    func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
+
+    /// Capture groups of every match, as strings (nil for a group that did not take part).
+    func captures(in text: String) -> [[String?]] {
+        let ns = text as NSString
+        return results(in: ns).map { match in
+            (0..<match.numberOfRanges).map { index in
+                let range = match.range(at: index)
+                return range.location == NSNotFound ? nil : ns.substring(with: range)
+            }
+        }
+    }
+}
+
+extension Pattern {
+    /// One match, placed on its 1-based line, with its capture groups.
+    struct LineMatch {
+        let line: Int
+        let groups: [String?]
+        /// The first capture group that took part, or the whole match.
+        var value: String { groups.dropFirst().compactMap { $0 }.first ?? groups.first.flatMap { $0 } ?? "" }
+    }
+
+    /// Every match in `text`, in order, with lines: one regex pass instead of one per line.
+    func lineMatches(in text: String) -> [LineMatch] {
+        guard !text.isEmpty else { return [] }
+        let ns = text as NSString
+        let found = results(in: ns)
+        guard !found.isEmpty else { return [] }
+        let index = LineIndex(ns)
+        return found.map { match in
+            LineMatch(line: index.line(at: match.range.location), groups: (0..<match.numberOfRanges).map { group in
+                let range = match.range(at: group)
+                return range.location == NSNotFound ? nil : ns.substring(with: range)
+            })
+        }
+    }
+}
+
+/// Maps UTF-16 offsets of an NSString to 1-based lines, so one regex pass over a whole file can
+/// still report file:line.
+struct LineIndex {
+    let text: NSString
+    private let starts: [Int]
+
+    init(_ text: NSString) {
+        self.text = text
+        var starts = [0]
+        var offset = 0
+        // Offsets are UTF-16 code units, as NSRegularExpression reports them.
+        for unit in (text as String).utf16 {
+            offset += 1
+            if unit == 0x0A { starts.append(offset) }
+        }
+        self.starts = starts
+    }
+
+    func line(at offset: Int) -> Int {
+        var low = 0, high = starts.count - 1
+        while low < high {
+            let mid = (low + high + 1) / 2
+            if starts[mid] <= offset { low = mid } else { high = mid - 1 }
+        }
+        return low + 1
+    }
+
+    func lineText(_ line: Int) -> String {
+        guard line >= 1, line <= starts.count else { return "" }
+        let start = starts[line - 1]
+        let end = line < starts.count ? starts[line] - 1 : text.length
+        return text.substring(with: NSRange(location: start, length: max(0, end - start)))
+    }
+}
+
+/// Tracks patterns that hit their time limit during one audit, so the report can say the scan was
+/// cut short instead of passing a skill whose text was never fully examined.
+/// `@unchecked Sendable`: the only state is guarded by the lock (Mutex needs macOS 15).
+final class ScanBudget: @unchecked Sendable {
+    static let perPatternNanoseconds: UInt64 = 250_000_000
+    /// After this many overruns the input is adversarial; stop paying for it, the report already warns.
+    static let maxOverruns = 8
+
+    @TaskLocal static var current: ScanBudget?
+
+    private let lock = NSLock()
+    private var overruns = 0
+
+    func recordOverrun() {
+        lock.withLock { overruns += 1 }
+    }
+
+    var overrunCount: Int { lock.withLock { overruns } }
+    var isExhausted: Bool { overrunCount >= ScanBudget.maxOverruns }
+}

@@ -1,2 +1,0 @@
-/// The audit pipeline; see DESIGN.md, "Verify".
-enum VerifyModule {}
