@@ -41,7 +41,7 @@ let package = Package(
         ),
         .target(
             name: "MCP",
-            dependencies: ["MementoCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MementoCore", "CSystemShims", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Verify",
