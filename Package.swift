@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "MementoCoreTests", dependencies: ["MementoCore"]),
         .testTarget(name: "SkillStoreTests", dependencies: ["SkillStore", "MementoCore"]),
-        .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"]),
+        .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"], exclude: ["Fixtures"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "MementoCore"]),
         .testTarget(name: "MementoCLITests", dependencies: ["MementoCore", "SkillStore"]),
     ],

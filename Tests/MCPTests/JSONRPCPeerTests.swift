@@ -87,20 +87,20 @@ struct JSONRPCPeerTests {
     @Test func progressExtendsTheDeadlineUpToTheCap() async throws {
         let output = CapturingOutput()
         let peer = makePeer(.skip, output: output)
-        let options = RequestOptions(timeout: .milliseconds(300), maxTotal: .seconds(5), trackProgress: true)
+        let options = RequestOptions(timeout: .milliseconds(600), maxTotal: .seconds(5), trackProgress: true)
         let start = ContinuousClock.now
         async let answer = peer.request("work", params: ["x": 1], options: options)
         await eventually { !output.sent.isEmpty }
         let token = try #require(output.sent.first?["params"]?["_meta"]?["progressToken"])
         #expect(output.sent.first?["params"]?["x"] == 1)
-        for step in 1...5 {
-            try await Task.sleep(for: .milliseconds(150))
+        for step in 1...6 {
+            try await Task.sleep(for: .milliseconds(200))
             peer.receive(text: #"{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":\#(token.encoded()),"progress":\#(step)}}"#)
         }
         peer.receive(text: #"{"jsonrpc":"2.0","id":1,"result":{"done":true}}"#)
         #expect(try await answer == ["done": true])
-        // 750 ms of work under a 300 ms timeout: only progress kept it alive.
-        #expect(ContinuousClock.now - start > .milliseconds(700))
+        // 1.2 s of work under a 600 ms timeout: only progress kept it alive.
+        #expect(ContinuousClock.now - start > .milliseconds(1150))
 
         let capped = RequestOptions(timeout: .milliseconds(200), maxTotal: .milliseconds(400), trackProgress: true)
         let cappedStart = ContinuousClock.now

@@ -12,7 +12,7 @@ private func frame(_ chunks: [[UInt8]], max: Int = LineFramer.defaultMaxLineByte
             framer.consume(raw) { event in
                 switch event {
                 case .line(let line): events.append("line:" + String(decoding: line, as: UTF8.self))
-                case .oversized(let bytes): events.append("oversized:\(bytes)")
+                case .oversized(let bytes, _): events.append("oversized:\(bytes)")
                 }
             }
         }
@@ -84,8 +84,13 @@ struct LineFramerTests {
     }
 
     @Test func sixteenMiBMessageReadsInLinearTime() {
-        let small = readTime(bytes: 1 << 20)
-        let large = readTime(bytes: LineFramer.defaultMaxLineBytes)
+        // Best of three, interleaved, so a burst of load from other work does not decide it.
+        var small = Duration.seconds(1000)
+        var large = Duration.seconds(1000)
+        for _ in 0..<3 {
+            small = min(small, readTime(bytes: 1 << 20))
+            large = min(large, readTime(bytes: LineFramer.defaultMaxLineBytes))
+        }
         print("framing+parse: 1 MiB \(small), 16 MiB \(large)")
         // Linear means about 16x; quadratic would be about 256x. Allow noise on a shared box.
         #expect(large < small * 48)

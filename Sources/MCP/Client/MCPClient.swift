@@ -71,6 +71,9 @@ public actor MCPClient {
 
     public var serverInfo: JSONValue? { connection?.session.serverInfo }
 
+    /// The server's process id while it runs, for diagnostics.
+    public var processID: Int32? { connection.flatMap { $0.isAlive ? $0.processID : nil } }
+
     public func shutdown() async {
         starting?.cancel()
         starting = nil
@@ -126,7 +129,15 @@ public actor MCPClient {
         let live = try await liveConnection()
         let limits = config.toolCallOptions(for: name)
         let options = RequestOptions(timeout: limits.timeout, maxTotal: limits.maxTotal, trackProgress: true, onProgress: onProgress)
-        let result = try await live.callTool(name, arguments: arguments, options: options)
+        let result: JSONValue
+        do {
+            result = try await live.callTool(name, arguments: arguments, options: options)
+        } catch {
+            // Account for the crash now, so status is current when the caller looks; the
+            // reader thread's own report then finds nothing left to do.
+            if error.kind == .connectionClosed { connectionLost(error, processID: live.processID) }
+            throw error
+        }
         let read = ToolResultReader.read(result, tool: tool, spill: spill)
         for warning in read.warnings { logger.warning("\(warning)") }
         return read
@@ -147,9 +158,9 @@ public actor MCPClient {
         let features = self.features
         let maxLineBytes = self.maxLineBytes
         let events = MCPConnection.Events(
-            onLost: { [weak self] error in
+            onLost: { [weak self] error, processID in
                 guard let self else { return }
-                Task { await self.connectionLost(error) }
+                Task { await self.connectionLost(error, processID: processID) }
             },
             onToolsChanged: { [weak self] in
                 guard let self else { return }
@@ -206,8 +217,9 @@ public actor MCPClient {
         }
     }
 
-    private func connectionLost(_ error: MCPError) {
-        guard connection.map({ !$0.isAlive }) ?? false else { return }
+    /// Forgets a dead connection and counts the crash, once per process.
+    private func connectionLost(_ error: MCPError, processID: Int32) {
+        guard let current = connection, current.processID == processID, !current.isAlive else { return }
         logger.warning("\(error.message)")
         connection = nil
         tools = nil

@@ -16,7 +16,7 @@ final class MCPConnection: Sendable {
     struct Events: Sendable {
         /// The process died or closed stdout without being asked to. `error` already failed
         /// every pending request.
-        var onLost: @Sendable (_ error: MCPError) -> Void
+        var onLost: @Sendable (_ error: MCPError, _ processID: Int32) -> Void
         var onToolsChanged: @Sendable () -> Void
     }
 
@@ -43,6 +43,7 @@ final class MCPConnection: Sendable {
     }
 
     var stderrTail: String { child.stderrTail.text() }
+    var processID: Int32 { child.pid }
     var isAlive: Bool { !peer.isClosed }
 
     /// Spawns the server and negotiates the era. On failure the process is stopped and the
@@ -83,7 +84,7 @@ final class MCPConnection: Sendable {
                 onEvent: { event in
                     switch event {
                     case .line(let line): peer.receive(line)
-                    case .oversized(let bytes): peer.receiveOversizedLine(bytes: bytes)
+                    case .oversized(let bytes, let head): peer.receiveOversizedLine(bytes: bytes, head: head, limit: maxLineBytes)
                     }
                 },
                 onLost: { cause in
@@ -94,7 +95,7 @@ final class MCPConnection: Sendable {
                     child.awaitStderrEOF(timeout: .now() + .milliseconds(200))
                     let error = MCPError(.connectionClosed, server: name, "the server \(child.exitDescription ?? cause)", stderrTail: child.stderrTail.text())
                     peer.close(error)
-                    events.onLost(error)
+                    events.onLost(error, child.pid)
                 })
         }
         guard let peer = attachedPeer else {

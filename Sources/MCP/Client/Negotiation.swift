@@ -13,14 +13,29 @@ extension MCPConnection {
             return try await discover(config, peer: peer, features: features, version: version, timeout: config.requestTimeout)
         case .auto:
             do {
-                return try await discover(config, peer: peer, features: features, version: ProtocolVersion.latestModern, timeout: probeTimeout)
+                // The request timeout also bounds the probe, so a short configured timeout stays short.
+                let timeout = min(probeTimeout, config.requestTimeout)
+                return try await discover(config, peer: peer, features: features, version: ProtocolVersion.latestModern, timeout: timeout)
             } catch where error.kind == .connectionClosed || error.kind == .cancelled {
                 throw error
             } catch {
                 Logger(label: "memento.mcp.\(config.name)").debug("server/discover failed (\(error.message)); using the legacy handshake")
-                return try await initialize(config, peer: peer, features: features)
+                do {
+                    return try await initialize(config, peer: peer, features: features)
+                } catch where Self.isModernRefusal(error) {
+                    // A slow dual-era server answered our timed-out probe after all, which
+                    // locked the connection to the modern era: discover again, patiently.
+                    return try await discover(config, peer: peer, features: features, version: ProtocolVersion.latestModern, timeout: config.requestTimeout)
+                }
             }
         }
+    }
+
+    /// `-32022` listing a modern version we speak: the server refuses the handshake era.
+    private static func isModernRefusal(_ error: MCPError) -> Bool {
+        guard case .remote(let remote) = error.kind, remote.code == JSONRPCError.unsupportedProtocolVersion,
+              let offered = remote.data?["supported"]?.arrayValue?.compactMap(\.stringValue) else { return false }
+        return ProtocolVersion.bestModern(among: offered) != nil
     }
 
     private static func discover(_ config: MCPServerConfig, peer: JSONRPCPeer, features: ClientFeatures, version: String, timeout: Duration) async throws(MCPError) -> Session {

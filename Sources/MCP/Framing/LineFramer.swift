@@ -14,8 +14,9 @@ public struct LineFramer: Sendable {
     public enum Event {
         /// One line without its terminator (`\n` or `\r\n`). Valid only during the callback.
         case line(UnsafeBufferPointer<UInt8>)
-        /// A line exceeded the cap and was discarded; `bytes` is how much of it was seen.
-        case oversized(bytes: Int)
+        /// A line exceeded the cap and was discarded; `bytes` is its length, `head` its first
+        /// bytes, enough for a peer to find the id of the response it lost.
+        case oversized(bytes: Int, head: [UInt8])
     }
 
     /// 16 MiB: large tool results are legitimate, unbounded ones are not.
@@ -23,8 +24,9 @@ public struct LineFramer: Sendable {
 
     public let maxLineBytes: Int
     private var pending: [UInt8] = []
-    /// Bytes of the current over-long line seen so far; non-nil while discarding up to the next `\n`.
-    private var discarding: Int?
+    /// The current over-long line while discarding up to the next `\n`.
+    private var discarding: (seen: Int, head: [UInt8])?
+    static let headBytes = 256
 
     public init(maxLineBytes: Int = LineFramer.defaultMaxLineBytes) {
         self.maxLineBytes = maxLineBytes
@@ -49,10 +51,11 @@ public struct LineFramer: Sendable {
 
     /// Keeps a line fragment that has no terminator yet, or counts it when discarding.
     private mutating func absorb(_ fragment: UnsafeBufferPointer<UInt8>) {
-        if let seen = discarding {
-            discarding = seen + fragment.count
+        if let current = discarding {
+            discarding = (current.seen + fragment.count, current.head)
         } else if pending.count + fragment.count > maxLineBytes {
-            discarding = pending.count + fragment.count
+            let head = Array((pending + fragment.prefix(Self.headBytes)).prefix(Self.headBytes))
+            discarding = (pending.count + fragment.count, head)
             pending = []
         } else {
             pending.append(contentsOf: fragment)
@@ -60,9 +63,9 @@ public struct LineFramer: Sendable {
     }
 
     private mutating func finishLine(_ tail: UnsafeBufferPointer<UInt8>, _ emit: (Event) -> Void) {
-        if let seen = discarding {
+        if let current = discarding {
             discarding = nil
-            emit(.oversized(bytes: seen + tail.count))
+            emit(.oversized(bytes: current.seen + tail.count, head: current.head))
             return
         }
         if pending.isEmpty {
@@ -70,7 +73,7 @@ public struct LineFramer: Sendable {
             return
         }
         guard pending.count + tail.count <= maxLineBytes else {
-            emit(.oversized(bytes: pending.count + tail.count))
+            emit(.oversized(bytes: pending.count + tail.count, head: Array(pending.prefix(Self.headBytes))))
             pending = []
             return
         }
@@ -86,7 +89,7 @@ public struct LineFramer: Sendable {
         if length > 0 && line[length - 1] == 0x0D { length -= 1 }
         guard length > 0, let base = line.baseAddress else { return }
         if length > maxLineBytes {
-            emit(.oversized(bytes: length))
+            emit(.oversized(bytes: length, head: Array(line.prefix(Self.headBytes))))
             return
         }
         emit(.line(UnsafeBufferPointer(start: base, count: length)))

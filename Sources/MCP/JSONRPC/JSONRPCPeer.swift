@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import MementoCore
 import Synchronization
@@ -198,12 +199,33 @@ public final class JSONRPCPeer: Sendable {
         dispatch(message)
     }
 
-    /// Reports a line the framer dropped for exceeding its cap.
-    public func receiveOversizedLine(bytes: Int) {
-        logger.warning("dropped a \(bytes)-byte line from '\(label)': over the line size limit")
+    /// Reports a line the framer dropped for exceeding its cap. When its head shows it was the
+    /// response to a pending request, that request fails now instead of timing out later.
+    public func receiveOversizedLine(bytes: Int, head: [UInt8], limit: Int) {
+        logger.warning("dropped a \(bytes)-byte line from '\(label)': over the \(limit)-byte line limit")
+        if let id = Self.responseID(inHead: head) {
+            let method = state.withLock { $0.pending[id]?.method } ?? "request"
+            resolve(id, with: .failure(MCPError(.protocolViolation, server: label, "the answer to \(method) was \(bytes) bytes, over the \(limit)-byte message limit")))
+        }
         if invalidLines == .reply {
             output.send(JSONRPCMessage.error(id: nil, JSONRPCError(code: JSONRPCError.invalidRequest, message: "Message exceeds the size limit")).framed())
         }
+    }
+
+    /// Finds a top-level `"id"` at the start of a response line without parsing the rest.
+    /// Requests and notifications (a `"method"` first) are left alone.
+    static func responseID(inHead head: [UInt8]) -> RequestID? {
+        let text = String(decoding: head, as: UTF8.self)
+        guard let key = text.range(of: #""id":"#) else { return nil }
+        let before = text[..<key.lowerBound]
+        guard !before.contains(#""method""#), before.filter({ $0 == "{" }).count == 1 else { return nil }
+        let rest = text[key.upperBound...].drop(while: { $0 == " " })
+        if rest.first == "\"" {
+            guard let close = rest.dropFirst().firstIndex(of: "\"") else { return nil }
+            return .string(String(rest[rest.index(after: rest.startIndex)..<close]))
+        }
+        let literal = rest.prefix(while: { $0.isNumber || $0 == "-" || $0 == "." || $0 == "e" || $0 == "E" || $0 == "+" })
+        return JSONNumber(validating: String(literal)).map(RequestID.number)
     }
 
     private func rejectLine(_ error: JSONRPCError, sample line: UnsafeBufferPointer<UInt8>) {

@@ -1,0 +1,109 @@
+"""The SDK-based tools of fixture_server.py (mcp 2.3.0 MCPServer)."""
+
+import os
+import sys
+import time
+
+from pydantic import BaseModel
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp_types import ElicitRequest, ElicitRequestFormParams, InputRequiredResult
+
+server = MCPServer(name="memento-fixture", version="1.0.0")
+
+
+@server.tool()
+def echo(text: str) -> str:
+    """Returns its input."""
+    return text
+
+
+@server.tool()
+async def progress(steps: int, delay: float, ctx: Context) -> str:
+    """Reports progress and logs each step, sleeping `delay` seconds between steps."""
+    for step in range(steps):
+        await ctx.info(f"step {step}")
+        await ctx.report_progress(step + 1, steps, f"step {step + 1}/{steps}")
+        time.sleep(0) if delay == 0 else await _sleep(delay)
+    return f"done after {steps} steps"
+
+
+async def _sleep(seconds: float) -> None:
+    import anyio
+
+    await anyio.sleep(seconds)
+
+
+@server.tool()
+async def sleep(seconds: float) -> str:
+    """Sleeps; used to test timeouts and cancellation."""
+    await _sleep(seconds)
+    return "woke up"
+
+
+@server.tool()
+def crash(code: int) -> str:
+    """Dies mid-call after a last word on stderr."""
+    sys.stderr.write("fixture: about to crash on purpose\n")
+    sys.stderr.flush()
+    os._exit(code)
+
+
+@server.tool(structured_output=False)
+def big(size: int) -> str:
+    """Returns `size` bytes of text (unstructured, so the payload is not doubled)."""
+    return "x" * size
+
+
+@server.tool()
+def junk() -> str:
+    """Writes a non-JSON line to stdout between protocol messages."""
+    os.write(1, b"this line is not JSON-RPC\n")
+    return "after junk"
+
+
+class Point(BaseModel):
+    x: int
+    y: int
+
+
+@server.tool()
+def point(bad: bool = False) -> Point:
+    """Returns structured output; with `bad` the payload breaks its own outputSchema."""
+    if bad:
+        return Point.model_construct(x="not a number", y=2)
+    return Point(x=1, y=2)
+
+
+class Name(BaseModel):
+    name: str
+
+
+@server.tool()
+async def ask_name(ctx: Context) -> str:
+    """Legacy elicitation: asks the client for a name."""
+    result = await ctx.elicit("Your name?", schema=Name)
+    if result.action == "accept" and result.data is not None:
+        return f"hello {result.data.name}"
+    return f"no name ({result.action})"
+
+
+@server.tool()
+async def ask_name_modern(ctx: Context) -> str | InputRequiredResult:
+    """Modern multi-round input: returns input_required until the client answers."""
+    responses = ctx.input_responses
+    if not responses or "name" not in responses:
+        return InputRequiredResult(
+            input_requests={
+                "name": ElicitRequest(
+                    params=ElicitRequestFormParams(
+                        message="Your name?",
+                        requested_schema={"type": "object", "properties": {"name": {"type": "string"}}, "required": ["name"]},
+                    )
+                )
+            },
+            request_state="round-1",
+        )
+    answer = responses["name"]
+    content = getattr(answer, "content", None) or {}
+    return f"hello {content.get('name', '?')} (state {ctx.request_state})"
