@@ -220,7 +220,8 @@ public actor MCPClient {
     /// Forgets a dead connection and counts the crash, once per process.
     private func connectionLost(_ error: MCPError, processID: Int32) {
         guard let current = connection, current.processID == processID, !current.isAlive else { return }
-        logger.warning("\(error.message)")
+        // Callers get the error itself; the log is for long-running hosts.
+        logger.info("\(error.message)")
         connection = nil
         tools = nil
         recordCrash(error)

@@ -45,7 +45,7 @@ public struct MCPServerConfig: Sendable, Equatable {
 
     public init(name: String, json: JSONValue) throws(MCPError) {
         func invalid(_ detail: String) -> MCPError {
-            MCPError(.configuration, server: name, "invalid entry in mcp.json: \(detail)")
+            MCPError(.configuration, server: name, "invalid server entry: \(detail)")
         }
         guard let members = json.objectValue else { throw invalid("expected an object, found \(json.typeName)") }
         try Self.validate(name: name)

@@ -1,0 +1,62 @@
+import ArgumentParser
+import MCP
+import MementoCore
+
+struct MCPToolsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tools",
+        abstract: "List the tools of one MCP server, or of all of them.",
+        discussion: """
+            Tool names are SERVER__TOOL, the names `memento mcp call` takes.
+
+            EXAMPLES
+              memento mcp tools
+              memento mcp tools time --json | jq '.[].inputSchema'
+            """
+    )
+
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Argument(help: "A server name; all servers when omitted.")
+    var name: String?
+
+    @Flag(help: "Print a JSON array: name, server, tool, title, description, inputSchema, outputSchema, annotations.")
+    var json = false
+
+    func run() async throws {
+        let home = homeOptions.resolvedHome
+        let file = try MCPConfigFile.load(home: home)
+        let configs = try name.map { [try MCPCommandSupport.server(named: $0, in: file)] } ?? file.servers.values.sorted { $0.name < $1.name }
+        var tools: [MCPTool] = []
+        for config in configs {
+            let client = MCPCommandSupport.client(config, home: home)
+            do {
+                tools += try await MCPCommandSupport.cancellingOnInterrupt { try await client.listTools() }
+                await client.shutdown()
+            } catch {
+                await client.shutdown()
+                throw error
+            }
+        }
+        if json {
+            MCPCommandSupport.printJSON(.array(tools.map(Self.json)))
+            return
+        }
+        let width = tools.map(\.qualifiedName.count).max() ?? 0
+        for tool in tools {
+            print(MCPCommandSupport.pad(tool.qualifiedName, width) + "  " + String(MCPCommandSupport.firstLine(tool.description ?? tool.title).prefix(80)))
+        }
+    }
+
+    static func json(_ tool: MCPTool) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "name": .string(tool.qualifiedName), "server": .string(tool.server), "tool": .string(tool.name),
+            "inputSchema": tool.inputSchema,
+        ]
+        if let title = tool.title { members["title"] = .string(title) }
+        if let description = tool.description { members["description"] = .string(description) }
+        if let schema = tool.outputSchema { members["outputSchema"] = schema }
+        if let annotations = tool.annotations { members["annotations"] = annotations }
+        return .object(members)
+    }
+}
