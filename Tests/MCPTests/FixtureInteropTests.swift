@@ -81,9 +81,9 @@ struct FixtureInteropTests {
     }
 
     @Test func crashLoopSuspendsTheServer() async throws {
-        try await Interop.withClient(try Interop.fixture(["--slow-start", "0"], era: .legacy)) { client in
+        try await Interop.withClient(try Interop.fixture(["--crash-on-start"], era: .legacy)) { client in
             for _ in 0..<MCPClient.crashLimit {
-                _ = try? await client.callTool("crash", arguments: ["code": 1])
+                _ = try? await client.start()
             }
             guard case .suspended(let reason) = await client.status else {
                 Issue.record("expected a suspension, got \(await client.status)")
@@ -93,7 +93,14 @@ struct FixtureInteropTests {
             await #expect {
                 _ = try await client.callTool("echo", arguments: ["text": "x"])
             } throws: { error in
-                (error as? MCPError)?.kind == .suspended
+                (error as? MCPError)?.kind == .suspended && (error as? MCPError)?.stderrTail.contains("refusing to start") == true
+            }
+            // After resume() it is tried again (and fails for its own reason, not suspension).
+            await client.resume()
+            await #expect {
+                _ = try await client.start()
+            } throws: { error in
+                (error as? MCPError)?.kind == .connectionClosed && (error as? MCPError)?.message.contains("exited with status 2") == true
             }
         }
     }
@@ -209,6 +216,31 @@ struct FixtureInteropTests {
             let good = try await client.callTool("point", arguments: [:])
             #expect(good.structuredContent == ["x": 1, "y": 2])
             #expect(good.warnings.isEmpty)
+            // The server breaks its own schema: warn and fall back to the text content.
+            let bad = try await client.callTool("point", arguments: ["bad": true])
+            #expect(bad.structuredContent == nil)
+            #expect(bad.warnings.first?.contains("$.x: expected integer, found string") == true)
+            #expect(bad.text.contains("not a number"))
+        }
+    }
+
+    @Test(arguments: Interop.eras)
+    func toolListChangesAreHonoured(era: EraPin) async throws {
+        try await Interop.withClient(try Interop.fixture(era: era)) { client in
+            let before = try await client.listTools().map(\.name)
+            #expect(!before.contains("extra"))
+            _ = try await client.callTool("grow", arguments: [:])
+            // Legacy: the list_changed notification drops the cache. Modern: ttlMs 0 means the
+            // list is stale at once. Either way the new tool shows up without a restart.
+            var after: [String] = []
+            for _ in 0..<50 {
+                after = try await client.listTools().map(\.name)
+                if after.contains("extra") { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(after.contains("extra"))
+            let extra = try await client.callTool("extra", arguments: [:])
+            #expect(extra.text == "extra")
         }
     }
 }

@@ -138,7 +138,7 @@ public actor MCPClient {
             if error.kind == .connectionClosed { connectionLost(error, processID: live.processID) }
             throw error
         }
-        let read = ToolResultReader.read(result, tool: tool, spill: spill)
+        let read = ToolCallResult(reading: result, tool: tool, spill: spill)
         for warning in read.warnings { logger.warning("\(warning)") }
         return read
     }

@@ -30,8 +30,10 @@ public struct SpillPolicy: Sendable {
     }
 }
 
-enum ToolResultReader {
-    static func read(_ result: JSONValue, tool: MCPTool?, spill: SpillPolicy) -> ToolCallResult {
+extension ToolCallResult {
+    /// Checks a raw `tools/call` result against the tool's `outputSchema` (only when it is not
+    /// an error), renders its content, and spills it to a file when it is too large.
+    public init(reading result: JSONValue, tool: MCPTool?, spill: SpillPolicy) {
         let isError = result["isError"]?.boolValue ?? false
         let content = result["content"]?.arrayValue ?? []
         var warnings: [String] = []
@@ -48,19 +50,19 @@ enum ToolResultReader {
                 warnings.append("\(tool?.qualifiedName ?? "the tool") declares an outputSchema but returned no structuredContent")
             }
         }
-        var text = content.map(render).joined(separator: "\n")
+        var text = content.map(Self.render).joined(separator: "\n")
         if text.isEmpty, let structured { text = structured.encoded(.pretty) }
         var spilledTo: String?
         if text.utf8.count > spill.maxInlineBytes, let directory = spill.directory {
-            switch spillToFile(result, directory: directory, server: tool?.server ?? "mcp") {
+            switch Self.spillToFile(result, directory: directory, server: tool?.server ?? "mcp") {
             case .success(let path):
                 spilledTo = path
-                text = preview(text, limit: spill.maxInlineBytes) + "\n… [truncated: \(text.utf8.count) bytes in all; the full result is in \(path)]"
+                text = Self.preview(text, limit: spill.maxInlineBytes) + "\n… [truncated: \(text.utf8.count) bytes in all; the full result is in \(path)]"
             case .failure(let error):
                 warnings.append("could not save the large result: \(error)")
             }
         }
-        return ToolCallResult(isError: isError, content: content, structuredContent: structured, text: text, spilledTo: spilledTo, warnings: warnings, raw: result)
+        self.init(isError: isError, content: content, structuredContent: structured, text: text, spilledTo: spilledTo, warnings: warnings, raw: result)
     }
 
     /// One line (or block) per content type; binary data is described, not dumped.

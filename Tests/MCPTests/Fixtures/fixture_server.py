@@ -4,6 +4,7 @@ Dual-era like every 2.3.0 server. Flags shape its misbehaviour:
   --banner            print junk on stdout before serving
   --slow-start SECS   sleep before serving
   --hang              never answer anything (reads nothing, exits on SIGTERM)
+  --crash-on-start    exit with status 2 at once, after a line on stderr
   --legacy-only       a hand-written handshake-only server that answers server/discover
                       with -32601, like the TypeScript SDK before 2026-07-28
   --silent-probe      like --legacy-only, but ignores server/discover entirely
@@ -50,6 +51,7 @@ def main() -> None:
     parser.add_argument("--banner", action="store_true")
     parser.add_argument("--slow-start", type=float, default=0)
     parser.add_argument("--hang", action="store_true")
+    parser.add_argument("--crash-on-start", action="store_true")
     parser.add_argument("--legacy-only", action="store_true")
     parser.add_argument("--silent-probe", action="store_true")
     args = parser.parse_args()
@@ -57,6 +59,9 @@ def main() -> None:
         time.sleep(args.slow_start)
     if args.banner:
         print("memento-fixture 1.0 starting (this banner is not JSON)", flush=True)
+    if args.crash_on_start:
+        sys.stderr.write("fixture: refusing to start\n")
+        sys.exit(2)
     if args.hang:
         while True:
             time.sleep(3600)

@@ -107,3 +107,16 @@ async def ask_name_modern(ctx: Context) -> str | InputRequiredResult:
     answer = responses["name"]
     content = getattr(answer, "content", None) or {}
     return f"hello {content.get('name', '?')} (state {ctx.request_state})"
+
+
+@server.tool()
+async def grow(ctx: Context) -> str:
+    """Registers a new tool `extra` and announces the change (legacy: on the connection)."""
+
+    def extra() -> str:
+        return "extra"
+
+    server.add_tool(extra, name="extra")
+    if ctx.protocol_version and not ctx.protocol_version.startswith("2026"):
+        await ctx.request_context.session.send_tool_list_changed()
+    return "grown"
