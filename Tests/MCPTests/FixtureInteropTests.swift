@@ -110,7 +110,9 @@ struct FixtureInteropTests {
         let spillDirectory = NSTemporaryDirectory() + "memento-mcp-spill-\(getpid())"
         defer { try? FileManager.default.removeItem(atPath: spillDirectory) }
         // 16 MiB of text plus the envelope exceeds the default 16 MiB cap, so allow 32 MiB here.
-        try await Interop.withClient(try Interop.fixture(era: era), spill: SpillPolicy(directory: spillDirectory), maxLineBytes: 32 << 20) { client in
+        var config = try Interop.fixture(era: era)
+        config.maxMessageBytes = 32 << 20
+        try await Interop.withClient(config, spill: SpillPolicy(directory: spillDirectory)) { client in
             let one = try await client.callTool("big", arguments: ["size": .number(JSONNumber(1 << 20))])
             #expect(one.spilledTo != nil)
             let start = ContinuousClock.now
@@ -124,7 +126,9 @@ struct FixtureInteropTests {
     }
 
     @Test func resultOverTheLineCapFailsFastAndResyncs() async throws {
-        try await Interop.withClient(try Interop.fixture(era: .legacy), maxLineBytes: 1 << 20) { client in
+        var config = try Interop.fixture(era: .legacy)
+        config.maxMessageBytes = 1 << 20
+        try await Interop.withClient(config) { client in
             let start = ContinuousClock.now
             await #expect {
                 _ = try await client.callTool("big", arguments: ["size": .number(JSONNumber(2 << 20))])
@@ -241,6 +245,18 @@ struct FixtureInteropTests {
             #expect(after.contains("extra"))
             let extra = try await client.callTool("extra", arguments: [:])
             #expect(extra.text == "extra")
+        }
+    }
+}
+
+extension FixtureInteropTests {
+    @Test func pinnedModernAgainstALegacyServerSaysWhatToDo() async throws {
+        try await Interop.withClient(try Interop.fixture(["--legacy-only"], era: .modern(ProtocolVersion.latestModern))) { client in
+            await #expect {
+                _ = try await client.start()
+            } throws: { error in
+                (error as? MCPError)?.message.contains("set \"era\" to \"auto\" or \"legacy\"") == true
+            }
         }
     }
 }

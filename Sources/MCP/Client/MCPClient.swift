@@ -26,7 +26,6 @@ public actor MCPClient {
     public let config: MCPServerConfig
     private let features: ClientFeatures
     private let spill: SpillPolicy
-    private let maxLineBytes: Int
     private let logger: Logger
 
     private var connection: MCPConnection?
@@ -43,11 +42,10 @@ public actor MCPClient {
         let connection: ObjectIdentifier
     }
 
-    public init(config: MCPServerConfig, features: ClientFeatures = ClientFeatures(), spill: SpillPolicy = SpillPolicy(directory: nil), maxLineBytes: Int = LineFramer.defaultMaxLineBytes) {
+    public init(config: MCPServerConfig, features: ClientFeatures = ClientFeatures(), spill: SpillPolicy = SpillPolicy(directory: nil)) {
         self.config = config
         self.features = features
         self.spill = spill
-        self.maxLineBytes = maxLineBytes
         self.logger = Logger(label: "memento.mcp.\(config.name)")
     }
 
@@ -156,7 +154,6 @@ public actor MCPClient {
         let delay = backoff()
         let config = self.config
         let features = self.features
-        let maxLineBytes = self.maxLineBytes
         let events = MCPConnection.Events(
             onLost: { [weak self] error, processID in
                 guard let self else { return }
@@ -168,7 +165,7 @@ public actor MCPClient {
             })
         let task = Task { () async throws -> MCPConnection in
             if delay > .zero { try await Task.sleep(for: delay) }
-            return try await MCPConnection.open(config, features: features, maxLineBytes: maxLineBytes, events: events)
+            return try await MCPConnection.open(config, features: features, events: events)
         }
         starting = task
         defer { starting = nil }

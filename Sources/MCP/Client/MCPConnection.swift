@@ -42,13 +42,12 @@ final class MCPConnection: Sendable {
         self.ended = ended
     }
 
-    var stderrTail: String { child.stderrTail.text() }
     var processID: Int32 { child.pid }
     var isAlive: Bool { !peer.isClosed }
 
     /// Spawns the server and negotiates the era. On failure the process is stopped and the
     /// error carries its stderr tail.
-    static func open(_ config: MCPServerConfig, features: ClientFeatures, maxLineBytes: Int, events: Events) async throws(MCPError) -> MCPConnection {
+    static func open(_ config: MCPServerConfig, features: ClientFeatures, events: Events) async throws(MCPError) -> MCPConnection {
         let environment: [String: String]
         do throws(ChildEnvironment.ExpansionError) {
             environment = try ChildEnvironment.build(configured: config.environment, host: ProcessInfo.processInfo.environment)
@@ -60,6 +59,7 @@ final class MCPConnection: Sendable {
         // Shared with the connection object, which exists only after negotiation.
         let ended = OnceFlag()
         var attachedPeer: JSONRPCPeer?
+        let maxLineBytes = config.maxMessageBytes
         let child = try await ChildProcess.launch(spec, label: name, maxLineBytes: maxLineBytes) { child in
             let peer = JSONRPCPeer(
                 label: name, output: child.stdin, invalidLines: .skip,

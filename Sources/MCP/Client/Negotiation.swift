@@ -10,7 +10,11 @@ extension MCPConnection {
         case .legacy:
             return try await initialize(config, peer: peer, features: features)
         case .modern(let version):
-            return try await discover(config, peer: peer, features: features, version: version, timeout: config.requestTimeout)
+            do {
+                return try await discover(config, peer: peer, features: features, version: version, timeout: config.requestTimeout)
+            } catch where error.kind != .connectionClosed && error.kind != .cancelled {
+                throw MCPError(error.kind, server: config.name, "server/discover failed (\(error.message)) although the server is pinned to \(version); if it only speaks the handshake era, set \"era\" to \"auto\" or \"legacy\"", stderrTail: error.stderrTail)
+            }
         case .auto:
             do {
                 // The request timeout also bounds the probe, so a short configured timeout stays short.

@@ -16,7 +16,7 @@ public struct MCPConfigFile: Sendable {
         guard FileManager.default.fileExists(atPath: path) else {
             return MCPConfigFile(path: path, servers: [:], otherKeys: [:])
         }
-        let (servers, other) = try parse(path: path, keys: ["mcpServers"])
+        let (servers, other) = try parse(path: path)
         return MCPConfigFile(path: path, servers: servers, otherKeys: other)
     }
 
@@ -72,7 +72,7 @@ public struct MCPConfigFile: Sendable {
         }
     }
 
-    private static func parse(path: String, keys: [String]) throws(MCPError) -> ([String: MCPServerConfig], [String: JSONValue]) {
+    private static func parse(path: String) throws(MCPError) -> ([String: MCPServerConfig], [String: JSONValue]) {
         let root = try readJSON(path: path)
         guard var members = root.objectValue else {
             throw MCPError(.configuration, server: "", "\(path) must hold a JSON object with \"mcpServers\"")

@@ -4,7 +4,7 @@ import MementoCore
 /// `env`, `cwd`) plus memento's own fields, whose names carry their unit so they cannot be
 /// mistaken for another client's millisecond `timeout`:
 /// `era` (`auto`, `legacy` or a modern version), `requestTimeoutSeconds`, `toolTimeoutSeconds`,
-/// `maxToolTimeoutSeconds` and `toolTimeouts` (`{"TOOL": seconds}`).
+/// `maxToolTimeoutSeconds`, `toolTimeouts` (`{"TOOL": seconds}`) and `maxMessageBytes`.
 /// Fields we do not know are kept, so a rewrite of the file loses nothing.
 public struct MCPServerConfig: Sendable, Equatable {
     public var name: String
@@ -17,6 +17,8 @@ public struct MCPServerConfig: Sendable, Equatable {
     public var toolTimeout: Duration
     public var maxToolTimeout: Duration
     public var toolTimeouts: [String: Duration]
+    /// The largest message line accepted from the server; a longer one fails its request.
+    public var maxMessageBytes: Int
     private var unknownFields: [String: JSONValue]
 
     public static let defaultRequestTimeout = Duration.seconds(30)
@@ -35,12 +37,13 @@ public struct MCPServerConfig: Sendable, Equatable {
         self.toolTimeout = Self.defaultToolTimeout
         self.maxToolTimeout = Self.defaultMaxToolTimeout
         self.toolTimeouts = [:]
+        self.maxMessageBytes = LineFramer.defaultMaxLineBytes
         self.unknownFields = [:]
     }
 
     private static let knownKeys: Set<String> = [
         "command", "args", "env", "cwd", "era", "requestTimeoutSeconds", "toolTimeoutSeconds",
-        "maxToolTimeoutSeconds", "toolTimeouts",
+        "maxToolTimeoutSeconds", "toolTimeouts", "maxMessageBytes",
     ]
 
     public init(name: String, json: JSONValue) throws(MCPError) {
@@ -88,6 +91,12 @@ public struct MCPServerConfig: Sendable, Equatable {
             guard let object = value.objectValue else { throw invalid("\"toolTimeouts\" must map tool names to seconds") }
             for (tool, limit) in object { toolTimeouts[tool] = try seconds("toolTimeouts.\(tool)", limit) }
         }
+        if let value = members["maxMessageBytes"] {
+            guard let bytes = value.int64Value, bytes >= 1024, bytes <= 1 << 30 else {
+                throw invalid("\"maxMessageBytes\" must be an integer from 1024 to 1073741824")
+            }
+            maxMessageBytes = Int(bytes)
+        }
         unknownFields = members.filter { !Self.knownKeys.contains($0.key) }
     }
 
@@ -106,6 +115,7 @@ public struct MCPServerConfig: Sendable, Equatable {
         if toolTimeout != Self.defaultToolTimeout { members["toolTimeoutSeconds"] = seconds(toolTimeout) }
         if maxToolTimeout != Self.defaultMaxToolTimeout { members["maxToolTimeoutSeconds"] = seconds(maxToolTimeout) }
         if !toolTimeouts.isEmpty { members["toolTimeouts"] = .object(toolTimeouts.mapValues(seconds)) }
+        if maxMessageBytes != LineFramer.defaultMaxLineBytes { members["maxMessageBytes"] = .number(JSONNumber(maxMessageBytes)) }
         return .object(members)
     }
 

@@ -43,9 +43,9 @@ enum Interop {
     @discardableResult
     static func withClient<T: Sendable>(
         _ config: MCPServerConfig, features: ClientFeatures = ClientFeatures(), spill: SpillPolicy = SpillPolicy(directory: nil),
-        maxLineBytes: Int = LineFramer.defaultMaxLineBytes, _ body: (MCPClient) async throws -> T
+        _ body: (MCPClient) async throws -> T
     ) async throws -> T {
-        let client = MCPClient(config: config, features: features, spill: spill, maxLineBytes: maxLineBytes)
+        let client = MCPClient(config: config, features: features, spill: spill)
         let outcome: Result<T, any Error>
         do {
             outcome = .success(try await body(client))
