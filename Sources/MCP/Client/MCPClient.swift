@@ -34,6 +34,9 @@ public actor MCPClient {
     private var suspension: String?
     private var lastFailure: MCPError?
     private var tools: ToolCache?
+    /// Bumped by `shutdown`, so a start that was under way when it ran does not install its
+    /// connection afterwards.
+    private var generation = 0
 
     private struct ToolCache {
         let tools: [MCPTool]
@@ -73,6 +76,7 @@ public actor MCPClient {
     public var processID: Int32? { connection.flatMap { $0.isAlive ? $0.processID : nil } }
 
     public func shutdown() async {
+        generation += 1
         starting?.cancel()
         starting = nil
         let current = connection
@@ -168,9 +172,14 @@ public actor MCPClient {
             return try await MCPConnection.open(config, features: features, events: events)
         }
         starting = task
-        defer { starting = nil }
-        do {
+        let startedIn = generation
+        defer { if generation == startedIn { starting = nil } }
+        do throws(MCPError) {
             let opened = try await Self.value(of: task, server: config.name)
+            guard generation == startedIn else {
+                await opened.shutdown()
+                throw MCPError(.cancelled, server: config.name, "the client was shut down while the server was starting")
+            }
             connection = opened
             tools = nil
             return opened

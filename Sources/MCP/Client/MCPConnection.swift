@@ -96,6 +96,9 @@ final class MCPConnection: Sendable {
                     let error = MCPError(.connectionClosed, server: name, "the server \(child.exitDescription ?? cause)", stderrTail: child.stderrTail.text())
                     peer.close(error)
                     events.onLost(error, child.pid)
+                    // Release stdin and clear out whatever the server left in its process group
+                    // (or the server itself, if only its stdout closed).
+                    Task { await child.terminate(grace: .milliseconds(500)) }
                 })
         }
         guard let peer = attachedPeer else {

@@ -65,7 +65,6 @@ struct MCPCallCommand: AsyncParsableCommand {
         let result: ToolCallResult
         switch outcome {
         case .success(let value): result = value
-        case .failure(let error as MCPError) where error.kind == .cancelled: throw ExitStatus.interrupted
         case .failure(let error): throw error
         }
         for warning in result.warnings { MCPCommandSupport.printError("warning: \(warning)") }

@@ -1,6 +1,7 @@
 import Foundation
 import MCP
 import MementoCore
+import Synchronization
 
 extension MCPError: LocalizedUserError {}
 
@@ -48,18 +49,31 @@ enum MCPCommandSupport {
         text?.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
     }
 
-    /// Runs `body`, cancelling it on Ctrl-C: the call in flight gets `notifications/cancelled`
-    /// and the caller exits 130 after the server was shut down.
+    /// Runs `body`, cancelling it on Ctrl-C: a call in flight gets `notifications/cancelled`,
+    /// and whatever `body` returned or threw, an interrupted run throws exit status 130.
     static func cancellingOnInterrupt<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
         let task = Task { try await body() }
+        let interrupted = InterruptFlag()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT)
-        source.setEventHandler { task.cancel() }
+        source.setEventHandler {
+            interrupted.set()
+            task.cancel()
+        }
         source.resume()
         defer {
             source.cancel()
             signal(SIGINT, SIG_DFL)
         }
-        return try await task.value
+        let outcome = await task.result
+        if interrupted.isSet { throw ExitStatus.interrupted }
+        return try outcome.get()
     }
+}
+
+/// Set from the SIGINT handler, read once the interrupted work has unwound.
+final class InterruptFlag: Sendable {
+    private let flag = Mutex(false)
+    func set() { flag.withLock { $0 = true } }
+    var isSet: Bool { flag.withLock { $0 } }
 }
