@@ -39,8 +39,8 @@ struct FixtureInteropTests {
             #expect(ContinuousClock.now - start < .seconds(2))
             // Same process, still answering: the cancel was understood and nothing leaked.
             let pid = await client.processID
-            let reply1 = try await client.callTool("echo", arguments: ["text": "still here"])
-            #expect(reply1.text == "still here")
+            let echoed = try await client.callTool("echo", arguments: ["text": "still here"])
+            #expect(echoed.text == "still here")
             #expect(await client.processID == pid)
         }
     }
@@ -54,8 +54,8 @@ struct FixtureInteropTests {
             call.cancel()
             let outcome = await call.result
             #expect(throws: MCPError.self) { try outcome.get() }
-            let reply2 = try await client.callTool("echo", arguments: ["text": "ok"])
-            #expect(reply2.text == "ok")
+            let echoed = try await client.callTool("echo", arguments: ["text": "ok"])
+            #expect(echoed.text == "ok")
         }
     }
 
@@ -74,8 +74,8 @@ struct FixtureInteropTests {
             }
             #expect(ContinuousClock.now - start < .seconds(1))
             #expect(await client.status == .stopped)
-            let reply3 = try await client.callTool("echo", arguments: ["text": "back"])
-            #expect(reply3.text == "back")
+            let echoed = try await client.callTool("echo", arguments: ["text": "back"])
+            #expect(echoed.text == "back")
             #expect(await client.processID != firstPID)
         }
     }
@@ -137,26 +137,26 @@ struct FixtureInteropTests {
                 return error.kind == .protocolViolation && error.message.contains("over the 1048576-byte message limit")
             }
             #expect(ContinuousClock.now - start < .seconds(5))
-            let reply4 = try await client.callTool("echo", arguments: ["text": "next"])
-            #expect(reply4.text == "next")
+            let echoed = try await client.callTool("echo", arguments: ["text": "next"])
+            #expect(echoed.text == "next")
         }
     }
 
     @Test(arguments: Interop.eras)
     func junkOnStdoutIsSkipped(era: EraPin) async throws {
         try await Interop.withClient(try Interop.fixture(["--banner"], era: era)) { client in
-            let reply5 = try await client.callTool("junk", arguments: [:])
-            #expect(reply5.text == "after junk")
-            let reply6 = try await client.callTool("echo", arguments: ["text": "clean"])
-            #expect(reply6.text == "clean")
+            let afterJunk = try await client.callTool("junk", arguments: [:])
+            #expect(afterJunk.text == "after junk")
+            let echoed = try await client.callTool("echo", arguments: ["text": "clean"])
+            #expect(echoed.text == "clean")
         }
     }
 
     @Test(arguments: Interop.eras)
     func slowStartIsWaitedFor(era: EraPin) async throws {
         try await Interop.withClient(try Interop.fixture(["--slow-start", "1.5"], era: era)) { client in
-            let reply7 = try await client.callTool("echo", arguments: ["text": "late"])
-            #expect(reply7.text == "late")
+            let echoed = try await client.callTool("echo", arguments: ["text": "late"])
+            #expect(echoed.text == "late")
         }
     }
 
@@ -178,10 +178,13 @@ struct FixtureInteropTests {
 
     @Test func autoFallsBackToLegacyOnAnError() async throws {
         try await Interop.withClient(try Interop.fixture(["--legacy-only"])) { client in
-            let reply8 = try await client.start()
-            #expect(reply8 == .legacy(version: "2025-06-18"))
-            let reply9 = try await client.callTool("echo", arguments: ["text": "old"])
-            #expect(reply9.text == "old")
+            let era = try await client.start()
+            #expect(era == .legacy(version: "2025-06-18"))
+            // Two pages, followed to the end.
+            let tools = try await client.listTools()
+            #expect(tools.map(\.name) == ["echo", "echo2"])
+            let echoed = try await client.callTool("echo", arguments: ["text": "old"])
+            #expect(echoed.text == "old")
         }
     }
 
@@ -189,16 +192,16 @@ struct FixtureInteropTests {
         var config = try Interop.fixture(["--silent-probe"])
         config.requestTimeout = .seconds(2)
         try await Interop.withClient(config) { client in
-            let reply10 = try await client.start()
-            #expect(reply10 == .legacy(version: "2025-06-18"))
+            let era = try await client.start()
+            #expect(era == .legacy(version: "2025-06-18"))
         }
     }
 
     @Test func legacyElicitationIsAnsweredOrDeclined() async throws {
         let config = try Interop.fixture(era: .legacy)
         try await Interop.withClient(config, features: ClientFeatures(elicitor: FixedElicitor(name: "Ada"))) { client in
-            let reply11 = try await client.callTool("ask_name", arguments: [:])
-            #expect(reply11.text == "hello Ada")
+            let answered = try await client.callTool("ask_name", arguments: [:])
+            #expect(answered.text == "hello Ada")
         }
         try await Interop.withClient(config) { client in
             let declined = try await client.callTool("ask_name", arguments: [:])
@@ -209,8 +212,8 @@ struct FixtureInteropTests {
     @Test func modernInputRequiredLoop() async throws {
         let config = try Interop.fixture(era: .modern(ProtocolVersion.latestModern))
         try await Interop.withClient(config, features: ClientFeatures(elicitor: FixedElicitor(name: "Ada"))) { client in
-            let reply12 = try await client.callTool("ask_name_modern", arguments: [:])
-            #expect(reply12.text == "hello Ada (state round-1)")
+            let answered = try await client.callTool("ask_name_modern", arguments: [:])
+            #expect(answered.text == "hello Ada (state round-1)")
         }
     }
 
@@ -257,6 +260,18 @@ extension FixtureInteropTests {
             } throws: { error in
                 (error as? MCPError)?.message.contains("set \"era\" to \"auto\" or \"legacy\"") == true
             }
+        }
+    }
+}
+
+extension FixtureInteropTests {
+    @Test func legacyRootsAndSampling() async throws {
+        let features = ClientFeatures(roots: [MCPRoot.directory("/tmp/a b")])
+        try await Interop.withClient(try Interop.fixture(era: .legacy), features: features) { client in
+            let roots = try await client.callTool("roots", arguments: [:])
+            #expect(roots.text == "file:///tmp/a%20b")
+            let sampled = try await client.callTool("sample", arguments: [:])
+            #expect(sampled.text.contains("sampling refused: Sampling is declined: memento has no LLM configured"))
         }
     }
 }

@@ -34,8 +34,12 @@ def handshake_only(answer_discover: bool) -> None:
                 "serverInfo": {"name": "handshake-only", "version": "0.1"},
             }
         elif method == "tools/list":
-            tool = {"name": "echo", "inputSchema": {"type": "object", "properties": {"text": {"type": "string"}}}}
-            result = {"tools": [tool]}
+            # Two pages of one tool each, to exercise the client's pagination.
+            schema = {"type": "object", "properties": {"text": {"type": "string"}}}
+            if message.get("params", {}).get("cursor") == "page-2":
+                result = {"tools": [{"name": "echo2", "inputSchema": schema}]}
+            else:
+                result = {"tools": [{"name": "echo", "inputSchema": schema}], "nextCursor": "page-2"}
         elif method == "tools/call":
             text = message["params"].get("arguments", {}).get("text", "")
             result = {"content": [{"type": "text", "text": text}], "isError": False}

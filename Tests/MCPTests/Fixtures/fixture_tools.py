@@ -120,3 +120,24 @@ async def grow(ctx: Context) -> str:
     if ctx.protocol_version and not ctx.protocol_version.startswith("2026"):
         await ctx.request_context.session.send_tool_list_changed()
     return "grown"
+
+
+@server.tool()
+async def roots(ctx: Context) -> str:
+    """Legacy: asks the client for its roots and lists their URIs."""
+    result = await ctx.request_context.session.list_roots()
+    return " ".join(str(root.uri) for root in result.roots)
+
+
+@server.tool()
+async def sample(ctx: Context) -> str:
+    """Legacy: asks the client's LLM for a completion; reports a refusal as text."""
+    from mcp_types import SamplingMessage, TextContent
+
+    try:
+        await ctx.request_context.session.create_message(
+            [SamplingMessage(role="user", content=TextContent(type="text", text="hi"))], max_tokens=10
+        )
+    except Exception as error:  # the refusal arrives as an MCP error
+        return f"sampling refused: {error}"
+    return "sampling accepted"
