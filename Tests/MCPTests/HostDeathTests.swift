@@ -6,20 +6,6 @@ import Testing
 /// The `memento` binary as a host that can be killed: its servers must not outlive it.
 @Suite("Host death and interrupts", .serialized, .timeLimit(.minutes(1)))
 struct HostDeathTests {
-    /// The CLI is built next to the test bundle.
-    private func mementoBinary() throws -> String {
-        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        var candidate = directory
-        // The bundle may be a directory (macOS) or a file (Linux); walk up to the build folder.
-        for _ in 0..<4 {
-            let path = candidate.appendingPathComponent("memento").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-            candidate.deleteLastPathComponent()
-        }
-        try #require(Bool(false), "the memento binary was not built next to \(CommandLine.arguments[0]); run `swift build` first")
-        return ""
-    }
-
     /// Starts `memento mcp call fixture__sleep` against a fresh home and returns it once its
     /// server is running, with the server's pid.
     private func startSleepingCall() throws -> (Process, pid_t, String) {
@@ -28,7 +14,7 @@ struct HostDeathTests {
         file.set(try Interop.fixture(era: .legacy))
         try file.save()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try mementoBinary())
+        process.executableURL = URL(fileURLWithPath: try Interop.mementoBinary())
         process.arguments = ["mcp", "call", "fixture__sleep", "--args", #"{"seconds":60}"#, "--home", home]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

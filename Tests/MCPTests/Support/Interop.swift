@@ -36,6 +36,19 @@ enum Interop {
         MCPServerConfig(name: "time", command: try python(), arguments: ["-m", "mcp_server_time", "--local-timezone", "UTC"], era: era)
     }
 
+    /// The `memento` CLI, built next to the test bundle by `swift build` / `swift test`.
+    static func mementoBinary() throws -> String {
+        var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The bundle may be a directory (macOS) or a file (Linux); walk up to the build folder.
+        for _ in 0..<4 {
+            let path = candidate.appendingPathComponent("memento").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+            candidate.deleteLastPathComponent()
+        }
+        try #require(Bool(false), "the memento binary was not built next to \(CommandLine.arguments[0]); run `swift build` first")
+        return ""
+    }
+
     static let eras: [EraPin] = [.auto, .legacy, .modern(ProtocolVersion.latestModern)]
 
     /// Runs `body` with a client and always shuts the server down, then checks nothing of it is
