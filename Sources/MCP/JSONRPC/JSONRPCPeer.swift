@@ -28,6 +28,8 @@ public final class JSONRPCPeer: Sendable {
         let options: RequestOptions
         var deadline: ContinuousClock.Instant
         let hardDeadline: ContinuousClock.Instant
+        /// Cancelled when the request ends, so no sleeping task outlives it.
+        var watchdog: Task<Void, Never>?
     }
 
     private struct State {
@@ -128,7 +130,10 @@ public final class JSONRPCPeer: Sendable {
             }
             return (Array(state.pending.values), Array(state.inbound.values))
         }
-        for entry in pending { entry.continuation.resume(throwing: error) }
+        for entry in pending {
+            entry.watchdog?.cancel()
+            entry.continuation.resume(throwing: error)
+        }
         for task in inbound { task.cancel() }
     }
 
@@ -147,21 +152,23 @@ public final class JSONRPCPeer: Sendable {
     /// which case it sleeps again. A detached task, so the caller's cancellation does not
     /// cancel the watchdog before `abandon` has run.
     private func watchDeadline(of id: RequestID) {
-        Task.detached { [weak self] in
+        let watchdog = Task.detached { [weak self] in
             while let self {
-                guard let deadline = self.state.withLock({ $0.pending[id]?.deadline }) else { return }
-                if ContinuousClock.now >= deadline {
-                    let method = self.state.withLock { $0.pending[id]?.method } ?? "request"
-                    let waited = self.state.withLock { $0.pending[id].map { $0.options.timeout } } ?? .zero
+                guard let entry = self.state.withLock({ $0.pending[id] }) else { return }
+                if ContinuousClock.now >= entry.deadline {
+                    let why = entry.deadline >= entry.hardDeadline
+                        ? "reached its limit of \(entry.options.maxTotal)"
+                        : "got no answer or progress for \(entry.options.timeout)"
                     self.abandon(
                         id,
-                        error: MCPError(.timedOut, server: self.label, "\(method) timed out (no answer or progress for \(waited))", stderrTail: self.diagnostics()),
+                        error: MCPError(.timedOut, server: self.label, "\(entry.method) timed out: it \(why)", stderrTail: self.diagnostics()),
                         reason: "timed out")
                     return
                 }
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                try? await Task.sleep(until: entry.deadline, clock: .continuous)
             }
         }
+        state.withLock { $0.pending[id]?.watchdog = watchdog }
     }
 
     /// Gives up on a request: fails the caller, tells the peer (unless forbidden), and forgets
@@ -172,6 +179,7 @@ public final class JSONRPCPeer: Sendable {
             if let token = entry.progressToken { state.progressTokens[token] = nil }
             return entry
         }) else { return }
+        entry.watchdog?.cancel()
         if entry.options.sendsCancellation {
             notify("notifications/cancelled", params: ["requestId": id.json, "reason": .string(reason)])
         }
@@ -271,6 +279,7 @@ public final class JSONRPCPeer: Sendable {
             logger.debug("ignored an answer for unknown or abandoned id \(id) from '\(label)'")
             return
         }
+        entry.watchdog?.cancel()
         entry.continuation.resume(with: outcome.mapError { $0 as any Error })
     }
 
