@@ -2,7 +2,6 @@
 
 import os
 import sys
-import time
 
 from pydantic import BaseModel
 
@@ -24,7 +23,7 @@ async def progress(steps: int, delay: float, ctx: Context) -> str:
     for step in range(steps):
         await ctx.info(f"step {step}")
         await ctx.report_progress(step + 1, steps, f"step {step + 1}/{steps}")
-        time.sleep(0) if delay == 0 else await _sleep(delay)
+        await _sleep(delay)
     return f"done after {steps} steps"
 
 
