@@ -8,7 +8,7 @@ import Testing
 struct HostDeathTests {
     /// Starts `memento mcp call fixture__sleep` against a fresh home and returns it once its
     /// server is running, with the server's pid.
-    private func startSleepingCall() throws -> (Process, pid_t, String) {
+    private func startSleepingCall() async throws -> (Process, pid_t, String) {
         let home = NSTemporaryDirectory() + "memento-host-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         var file = try MCPConfigFile.load(home: home)
         file.set(try Interop.fixture(era: .legacy))
@@ -25,35 +25,39 @@ struct HostDeathTests {
         var server: pid_t?
         while server == nil && Date() < deadline {
             server = Self.children(of: process.processIdentifier).first
-            Thread.sleep(forTimeInterval: 0.05)
+            try await Task.sleep(for: .milliseconds(50))
         }
         let child = try #require(server, "memento started no server")
-        Thread.sleep(forTimeInterval: 4)
+        try await Task.sleep(for: .seconds(4))
         return (process, child, home)
     }
 
-    @Test func killedHostTakesItsServersAlong() throws {
-        let (host, server, home) = try startSleepingCall()
+    @Test func killedHostTakesItsServersAlong() async throws {
+        let (host, server, home) = try await startSleepingCall()
         defer { try? FileManager.default.removeItem(atPath: home) }
         #expect(Self.isRunning(server))
         kill(host.processIdentifier, SIGKILL)
-        host.waitUntilExit()
+        try await Self.waitForExit(host)
         // PR_SET_PDEATHSIG: the kernel kills the server with the host, at once.
         let deadline = Date().addingTimeInterval(2)
-        while Self.isRunning(server) && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        while Self.isRunning(server) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!Self.isRunning(server), "server \(server) survived its host")
     }
 
-    @Test func interruptCancelsTheCallAndStopsTheServer() throws {
-        let (host, server, home) = try startSleepingCall()
+    @Test func interruptCancelsTheCallAndStopsTheServer() async throws {
+        let (host, server, home) = try await startSleepingCall()
         defer { try? FileManager.default.removeItem(atPath: home) }
         kill(host.processIdentifier, SIGINT)
         let deadline = Date().addingTimeInterval(10)
-        while host.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        while host.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         if host.isRunning { kill(host.processIdentifier, SIGKILL) }
-        host.waitUntilExit()
+        try await Self.waitForExit(host)
         #expect(host.terminationStatus == 130)
         #expect(!Self.isRunning(server))
+    }
+
+    private static func waitForExit(_ process: Process) async throws {
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
     }
 
     /// Direct children, from /proc (every thread's list: the spawn thread forked them).
