@@ -275,3 +275,19 @@ extension FixtureInteropTests {
         }
     }
 }
+
+extension FixtureInteropTests {
+    @Test func stderrIsDrainedAndOnlyItsTailIsKept() async throws {
+        try await Interop.withClient(try Interop.fixture(era: .legacy)) { client in
+            let quiet = try await client.callTool("noisy", arguments: ["kib": 2048])
+            #expect(quiet.text == "quiet now")
+            await #expect {
+                _ = try await client.callTool("crash", arguments: ["code": 5])
+            } throws: { error in
+                guard let error = error as? MCPError else { return false }
+                return error.stderrTail.utf8.count <= StderrTail.defaultCapacity
+                    && error.stderrTail.hasPrefix("noise") && error.stderrTail.contains("about to crash on purpose")
+            }
+        }
+    }
+}

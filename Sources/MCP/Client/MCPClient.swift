@@ -150,7 +150,7 @@ public actor MCPClient {
     private func liveConnection() async throws(MCPError) -> MCPConnection {
         if let connection, connection.isAlive { return connection }
         if let suspension {
-            throw MCPError(.suspended, server: config.name, suspension + "; fix the server, then run `memento mcp list` to check it", stderrTail: lastFailure?.stderrTail ?? "")
+            throw MCPError(.suspended, server: config.name, suspension + "; restarts stay suspended until memento restarts (check the server with `memento mcp list`)", stderrTail: lastFailure?.stderrTail ?? "")
         }
         if let starting {
             return try await Self.value(of: starting, server: config.name)

@@ -140,3 +140,14 @@ async def sample(ctx: Context) -> str:
     except Exception as error:  # the refusal arrives as an MCP error
         return f"sampling refused: {error}"
     return "sampling accepted"
+
+
+@server.tool()
+def noisy(kib: int) -> str:
+    """Writes `kib` KiB of log lines to stderr; a client that does not drain stderr would
+    leave the server blocked once the pipe buffer (64 KiB) is full."""
+    line = "noise " * 20 + "\n"
+    for _ in range(kib * 1024 // len(line)):
+        sys.stderr.write(line)
+    sys.stderr.flush()
+    return "quiet now"
