@@ -237,8 +237,9 @@ struct FixtureInteropTests {
             let before = try await client.listTools().map(\.name)
             #expect(!before.contains("extra"))
             _ = try await client.callTool("grow", arguments: [:])
-            // Legacy: the list_changed notification drops the cache. Modern: ttlMs 0 means the
-            // list is stale at once. Either way the new tool shows up without a restart.
+            // Legacy: list_changed on the connection drops the cache. Modern: the list is cached
+            // for its 10-minute ttlMs, so only list_changed on our subscriptions/listen stream
+            // can drop it. Either way the new tool shows up without a restart.
             var after: [String] = []
             for _ in 0..<50 {
                 after = try await client.listTools().map(\.name)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MementoCore
 import Synchronization
 
@@ -32,6 +33,10 @@ final class MCPConnection: Sendable {
     private let features: ClientFeatures
     /// Set once the connection is lost or closed on purpose; the first cause wins.
     private let ended: OnceFlag
+    /// The modern `subscriptions/listen` stream, if one is open.
+    private let subscription = Mutex<Task<Void, Never>?>(nil)
+    /// A listen stream lasts as long as the process; its request must not time out.
+    static let subscriptionTimeout = Duration.seconds(365 * 24 * 3600)
 
     private init(config: MCPServerConfig, session: Session, child: ChildProcess, peer: JSONRPCPeer, features: ClientFeatures, ended: OnceFlag) {
         self.config = config
@@ -108,6 +113,7 @@ final class MCPConnection: Sendable {
             let session = try await negotiate(config, peer: peer, features: features)
             let connection = MCPConnection(config: config, session: session, child: child, peer: peer, features: features, ended: ended)
             await connection.setLegacyLogLevel()
+            connection.listenForToolChanges()
             return connection
         } catch {
             _ = ended.claim()
@@ -119,6 +125,8 @@ final class MCPConnection: Sendable {
 
     /// Closes stdin, then SIGTERM, then SIGKILL; pending requests fail as closed by memento.
     func shutdown() async {
+        // Cancelling the listen request sends notifications/cancelled, which ends the stream.
+        subscription.withLock { $0?.cancel() }
         _ = ended.claim()
         peer.close(MCPError(.connectionClosed, server: config.name, "the connection was closed by memento"))
         await child.terminate()
@@ -182,6 +190,23 @@ final class MCPConnection: Sendable {
             }
         }
         return .object(responses)
+    }
+
+    /// Modern servers announce list changes only on a `subscriptions/listen` stream, whose
+    /// response never comes while the stream lives; its notifications reach the ordinary
+    /// handler. A server without the stream still has `ttlMs`, so a failure is only logged.
+    private func listenForToolChanges() {
+        guard session.era.isModern, session.capabilities["tools"]?["listChanged"] == true else { return }
+        let options = RequestOptions(timeout: Self.subscriptionTimeout)
+        let task = Task { [weak self] in
+            guard let self else { return }
+            do throws(MCPError) {
+                _ = try await self.request("subscriptions/listen", params: ["notifications": ["toolsListChanged": true]], options: options)
+            } catch where error.kind != .cancelled && error.kind != .connectionClosed {
+                Logger(label: "memento.mcp.\(self.config.name)").debug("subscriptions/listen ended: \(error.message)")
+            } catch {}
+        }
+        subscription.withLock { $0 = task }
     }
 
     /// Legacy servers that declare `logging` get our level; others log only if they choose to.

@@ -5,10 +5,13 @@ import sys
 
 from pydantic import BaseModel
 
+from mcp.server.caching import CacheHint
 from mcp.server.mcpserver import Context, MCPServer
 from mcp_types import ElicitRequest, ElicitRequestFormParams, InputRequiredResult
 
-server = MCPServer(name="memento-fixture", version="1.0.0")
+# Tool lists stay fresh for 10 minutes, so in the modern era only a list-changed event on the
+# client's subscriptions/listen stream can make a new tool visible sooner.
+server = MCPServer(name="memento-fixture", version="1.0.0", cache_hints={"tools/list": CacheHint(ttl_ms=600_000)})
 
 
 @server.tool()
@@ -110,13 +113,16 @@ async def ask_name_modern(ctx: Context) -> str | InputRequiredResult:
 
 @server.tool()
 async def grow(ctx: Context) -> str:
-    """Registers a new tool `extra` and announces the change (legacy: on the connection)."""
+    """Registers a new tool `extra` and announces the change: on the connection (legacy) or
+    on `subscriptions/listen` streams (modern)."""
 
     def extra() -> str:
         return "extra"
 
     server.add_tool(extra, name="extra")
-    if ctx.protocol_version and not ctx.protocol_version.startswith("2026"):
+    if ctx.protocol_version and ctx.protocol_version.startswith("2026"):
+        await ctx.notify_tools_changed()
+    else:
         await ctx.request_context.session.send_tool_list_changed()
     return "grown"
 
