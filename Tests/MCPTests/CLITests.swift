@@ -84,4 +84,32 @@ struct CLITests {
         let second = try await memento(["mcp", "import", foreign, "--json"], home: home)
         #expect(try JSONValue.parse(second.stdout)["kept"] == ["a"])
     }
+
+    /// Form elicitation at a terminal: `script` gives memento a pseudo-terminal, so it asks;
+    /// the answers typed ahead wait in the terminal's buffer until it reads them.
+    @Test func elicitationIsAnsweredAtATerminal() async throws {
+        let home = NSTemporaryDirectory() + "memento-cli-tty-\(getpid())"
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        var file = try MCPConfigFile.load(home: home)
+        file.set(try Interop.fixture(era: .legacy))
+        try file.save()
+        let binary = try Interop.mementoBinary()
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "util-linux `script` is needed for the terminal test")
+        let output = try await offPool { () throws -> String in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", "\(binary) mcp call fixture__ask_name --home \(home)", "/dev/null"]
+            let input = Pipe()
+            let out = Pipe()
+            process.standardInput = input
+            process.standardOutput = out
+            try process.run()
+            input.fileHandleForWriting.write(Data("y\nAda\n".utf8))
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(output.contains("fixture asks: Your name?"))
+        #expect(output.contains("hello Ada"))
+    }
 }

@@ -15,7 +15,7 @@ struct TerminalElicitor: Elicitor {
 
     private func ask(_ request: ElicitationRequest) -> JSONValue {
         MCPCommandSupport.printError("\(request.server) asks: \(request.message)")
-        MCPCommandSupport.printError("answer? [y/N] ")
+        Self.prompt("answer? [y/N] ")
         guard let consent = readLine() else { return ["action": "cancel"] }
         guard consent.lowercased().hasPrefix("y") else { return ["action": "decline"] }
         let properties = request.requestedSchema["properties"]?.objectValue ?? [:]
@@ -26,7 +26,7 @@ struct TerminalElicitor: Elicitor {
             while true {
                 let type = schema["type"]?.stringValue ?? "string"
                 let hint = schema["description"]?.stringValue.map { " - \($0)" } ?? ""
-                MCPCommandSupport.printError("\(name) (\(type)\(required.contains(name) ? ", required" : ""))\(hint): ")
+                Self.prompt("\(name) (\(type)\(required.contains(name) ? ", required" : ""))\(hint): ")
                 guard let line = readLine() else { return ["action": "cancel"] }
                 if line.isEmpty && !required.contains(name) { break }
                 if let value = Self.convert(line, type: type) {
@@ -37,6 +37,11 @@ struct TerminalElicitor: Elicitor {
             }
         }
         return ["action": "accept", "content": .object(content)]
+    }
+
+    /// A question on stderr, with the cursor left after it for the answer.
+    private static func prompt(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 
     private static func convert(_ text: String, type: String) -> JSONValue? {
