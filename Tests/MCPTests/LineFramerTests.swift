@@ -99,4 +99,26 @@ struct LineFramerTests {
         #expect(large < small * 48)
         #expect(large < .seconds(10))
     }
+
+    @Test func framedReaderReadsSplitWritesFromAPipe() async throws {
+        let pipe = Pipe()
+        let writer = pipe.fileHandleForWriting
+        Thread.detachNewThread {
+            for piece in [#"{"a":"#, "1}\r", "\n{\"b\"", ":2}\nlast"] {
+                writer.write(Data(piece.utf8))
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+            try? writer.close()
+        }
+        let fd = dup(pipe.fileHandleForReading.fileDescriptor)
+        let lines = try await offPool { () -> [String] in
+            var lines: [String] = []
+            FramedReader.run(fd: fd, maxLineBytes: 1024) { event in
+                if case .line(let bytes) = event { lines.append(String(decoding: bytes, as: UTF8.self)) }
+            }
+            return lines
+        }
+        // The unterminated tail is not a message: a peer that dies mid-line sent nothing.
+        #expect(lines == [#"{"a":1}"#, #"{"b":2}"#])
+    }
 }

@@ -102,15 +102,7 @@ final class ChildProcess: Sendable {
     private func startThreads(stdoutFD: Int32, stderrFD: Int32, maxLineBytes: Int, handlers: Handlers) {
         let pid = self.pid
         startThread("stdout") {
-            var framer = LineFramer(maxLineBytes: maxLineBytes)
-            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-            defer { buffer.deallocate() }
-            while true {
-                let count = Posix.read(stdoutFD, buffer)
-                guard count > 0 else { break }
-                framer.consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]), handlers.onEvent)
-            }
-            Posix.close(stdoutFD)
+            FramedReader.run(fd: stdoutFD, maxLineBytes: maxLineBytes, handlers.onEvent)
             handlers.onLost("closed its stdout")
         }
         startThread("stderr") { [stderrTail, stderrDrained] in
