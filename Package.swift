@@ -43,7 +43,7 @@ let package = Package(
         ),
         .target(
             name: "MCP",
-            dependencies: ["MementoCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MementoCore", "CSystemShims", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Verify",
@@ -75,7 +75,7 @@ let package = Package(
             name: "SkillStoreTests",
             dependencies: ["SkillStore", "MementoCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
-        .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"]),
+        .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"], exclude: ["Fixtures"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "MementoCore"]),
         .testTarget(name: "SkillMarketTests", dependencies: ["SkillMarket", "SkillStore", "MementoCore"]),
         .testTarget(

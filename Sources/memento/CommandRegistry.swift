@@ -14,5 +14,6 @@ enum CommandRegistry {
         GCCommand.self,
         DoctorCommand.self,
         MarketCommand.self,
+        MCPCommand.self,
     ]
 }

@@ -1,2 +1,0 @@
-/// The MCP protocol engine; see DESIGN.md and notes/mcp.md.
-enum MCPModule {}

@@ -1,0 +1,80 @@
+import Foundation
+import MCP
+import MementoCore
+import Testing
+
+/// The `memento` binary as a host that can be killed: its servers must not outlive it.
+@Suite("Host death and interrupts", .serialized, .timeLimit(.minutes(1)))
+struct HostDeathTests {
+    /// Starts `memento mcp call fixture__sleep` against a fresh home and returns it once its
+    /// server is running, with the server's pid.
+    private func startSleepingCall() async throws -> (Process, pid_t, String) {
+        let home = NSTemporaryDirectory() + "memento-host-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        var file = try MCPConfigFile.load(home: home)
+        file.set(try Interop.fixture(era: .legacy))
+        try file.save()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try Interop.mementoBinary())
+        process.arguments = ["mcp", "call", "fixture__sleep", "--args", #"{"seconds":60}"#, "--home", home]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait for the server process, then long enough for it to import the SDK and take the
+        // call, so the host dies or is interrupted mid-call.
+        let deadline = Date().addingTimeInterval(20)
+        var server: pid_t?
+        while server == nil && Date() < deadline {
+            server = Self.children(of: process.processIdentifier).first
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let child = try #require(server, "memento started no server")
+        try await Task.sleep(for: .seconds(4))
+        return (process, child, home)
+    }
+
+    @Test func killedHostTakesItsServersAlong() async throws {
+        let (host, server, home) = try await startSleepingCall()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        #expect(Self.isRunning(server))
+        kill(host.processIdentifier, SIGKILL)
+        try await Self.waitForExit(host)
+        // PR_SET_PDEATHSIG: the kernel kills the server with the host, at once.
+        let deadline = Date().addingTimeInterval(2)
+        while Self.isRunning(server) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!Self.isRunning(server), "server \(server) survived its host")
+    }
+
+    @Test func interruptCancelsTheCallAndStopsTheServer() async throws {
+        let (host, server, home) = try await startSleepingCall()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        kill(host.processIdentifier, SIGINT)
+        let deadline = Date().addingTimeInterval(10)
+        while host.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if host.isRunning { kill(host.processIdentifier, SIGKILL) }
+        try await Self.waitForExit(host)
+        #expect(host.terminationStatus == 130)
+        #expect(!Self.isRunning(server))
+    }
+
+    private static func waitForExit(_ process: Process) async throws {
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
+    /// Direct children, from /proc (every thread's list: the spawn thread forked them).
+    private static func children(of pid: pid_t) -> [pid_t] {
+        let tasks = "/proc/\(pid)/task"
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
+        return threads.flatMap { thread -> [pid_t] in
+            let text = (try? String(contentsOfFile: "\(tasks)/\(thread)/children", encoding: .utf8)) ?? ""
+            return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+    }
+
+    /// Alive and not a zombie (a killed orphan waits as a zombie until init reaps it).
+    private static func isRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(close, offsetBy: 2)]
+        return state != "Z" && state != "X"
+    }
+}
