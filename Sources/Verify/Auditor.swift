@@ -7,7 +7,9 @@ public enum Auditor {
     static let layers: [any AuditLayer] = [StructureLayer(), ManifestLayer(), StaticLayer(), NativeLayer(), CapabilityLayer(),
                                            PendingLayer(name: .exec, reason: "sandboxed execution is not available in this build")]
 
-    public static func audit(folder: URL, policy: Policy = .default, acknowledged: [Acknowledgement] = [],
+    /// `folderName` stands in for the folder's own name in the name check, for trees audited
+    /// somewhere other than a folder named after the skill (staging, the store).
+    public static func audit(folder: URL, folderName: String? = nil, policy: Policy = .default, acknowledged: [Acknowledgement] = [],
                              limits: AuditLimits = AuditLimits()) throws(AuditError) -> AuditReport
     {
         let started = DispatchTime.now()
@@ -15,7 +17,7 @@ public enum Auditor {
             throw AuditError("--acknowledge names the unknown rule '\(unknown.ruleId)'; use an id from a report's findings")
         }
         let tree = try SkillTree.load(folder, limits: limits)
-        var context = makeContext(tree: tree, limits: limits)
+        var context = makeContext(tree: tree, folderName: folderName ?? tree.root.lastPathComponent, limits: limits)
         var outcomes: [(LayerName, LayerOutcome)] = []
         let budget = ScanBudget()
         ScanBudget.$current.withValue(budget) {
@@ -36,7 +38,7 @@ public enum Auditor {
         findings.sort(by: Finding.reportOrder)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000
         return AuditReport(
-            target: .init(path: tree.root.path, name: context.document?.name ?? context.manifest?.name ?? tree.root.lastPathComponent,
+            target: .init(path: tree.root.path, name: context.document?.name ?? context.manifest?.name ?? context.folderName,
                           version: context.manifest?.version.description ?? context.document?.declaredVersion, treeHash: tree.treeHash),
             policy: policy, policyFingerprint: policy.fingerprint(acknowledged: acknowledged),
             verdict: policy.verdict(for: findings), findings: findings,
@@ -45,7 +47,7 @@ public enum Auditor {
             durationMs: Int(elapsed.rounded()))
     }
 
-    private static func makeContext(tree: SkillTree, limits: AuditLimits) -> AuditContext {
+    private static func makeContext(tree: SkillTree, folderName: String, limits: AuditLimits) -> AuditContext {
         var sources: [SourceText] = []
         for file in tree.regularFiles where !file.bytes.isEmpty {
             let head = file.bytes.prefix(limits.maxTextBytes)
@@ -68,7 +70,7 @@ public enum Auditor {
                 manifestError = error
             }
         }
-        return AuditContext(tree: tree, sources: sources, documentFile: documentFile, document: document,
+        return AuditContext(tree: tree, folderName: folderName, sources: sources, documentFile: documentFile, document: document,
                             manifestFile: manifestFile, manifest: manifest, manifestError: manifestError)
     }
 

@@ -3,6 +3,9 @@ import MementoCore
 /// Everything the layers share: the tree read once, the manifests, and what earlier layers saw.
 struct AuditContext: Sendable {
     let tree: SkillTree
+    /// The name the skill's folder has, or will have once installed: the store audits a staged
+    /// tree whose own folder name means nothing.
+    let folderName: String
     /// Text files, decoded once and capped at `AuditLimits.maxTextBytes`.
     let sources: [SourceText]
     /// SKILL.md (or skill.md) as found, and what the lenient loader made of it.

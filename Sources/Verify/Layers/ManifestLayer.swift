@@ -7,7 +7,7 @@ struct ManifestLayer: AuditLayer {
 
     func run(_ context: inout AuditContext) -> LayerOutcome {
         var findings: [Finding] = []
-        let folder = context.tree.root.lastPathComponent
+        let folder = context.folderName
         if context.documentFile == nil && context.manifestFile == nil {
             findings.append(Finding(rule: RuleCatalogue.manifestMissing, origin: .tree, file: "", line: nil, evidence: folder))
         }

@@ -3,6 +3,7 @@ import Foundation
 import MementoCore
 import SkillMarket
 import SkillStore
+import Verify
 
 struct InstallCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -44,27 +45,42 @@ struct InstallCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Option(help: ArgumentHelp("How verify's findings decide: default (block refuses, warn installs) or strict (warn refuses too).", valueName: "policy"))
+    var policy: String = Policy.default.rawValue
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Accept the findings of these verify rules.", valueName: "rule"))
+    var acknowledge: [String] = []
+
+    @Option(help: ArgumentHelp("Why the acknowledged rules are acceptable.", valueName: "text"))
+    var reason: String?
+
     func validate() throws {
+        if Policy(rawValue: policy) == nil { throw ValidationError("unknown policy '\(policy)'; use default or strict") }
         if frozen && !paths.isEmpty { throw ValidationError("--frozen installs what the lockfile names; give no paths") }
         if !frozen && paths.isEmpty { throw ValidationError("give a skill folder or a .skill archive, or --frozen") }
     }
 
     func run() throws {
         let store = try homeOptions.writableStore()
+        let audit = AuditGate(policy: Policy(rawValue: policy) ?? .default,
+                              acknowledged: acknowledge.map { Acknowledgement(ruleId: $0, reason: reason) }, quiet: json)
+        let gate: InstallGate = { try audit($0) }
         var outcomes: [InstallOutcome] = []
         if frozen {
-            outcomes = try store.installFrozen(try Lockfile.read(from: lockfile))
+            outcomes = try store.installFrozen(try Lockfile.read(from: lockfile), gate: gate)
         } else {
             for path in paths {
                 let bar = ProgressBar("installing \((path as NSString).lastPathComponent)")
                 defer { bar.finish() }
                 if FileManager.default.fileExists(atPath: path) || path.contains("/") {
-                    outcomes.append(try store.install(InstallRequest(path: path, repair: repair), progress: { bar.update(done: $0, total: $1) }))
+                    outcomes.append(try store.install(InstallRequest(path: path, repair: repair), gate: gate,
+                                                      progress: { bar.update(done: $0, total: $1) }))
                     continue
                 }
                 let client = try MarketClient(home: homeOptions.resolvedHome)
                 for release in try client.resolve(path) {
-                    outcomes.append(try client.install(release, into: store, progress: { bar.update(done: Int($0), total: Int($1)) }))
+                    outcomes.append(try client.install(release, into: store, gate: gate,
+                                                       progress: { bar.update(done: Int($0), total: Int($1)) }))
                 }
             }
         }
@@ -76,9 +92,9 @@ struct InstallCommand: ParsableCommand {
             if outcome.alreadyInstalled {
                 print("\(outcome.name) \(outcome.version) is installed and active")
             } else if let previous = outcome.previousVersion {
-                print("installed \(outcome.name) \(outcome.version) (was \(previous); `memento rollback \(outcome.name)` goes back)")
+                print("installed \(outcome.name) \(outcome.version) (was \(previous); `memento rollback \(outcome.name)` goes back) — verify: \(outcome.verdict ?? "not run")")
             } else {
-                print("installed \(outcome.name) \(outcome.version)")
+                print("installed \(outcome.name) \(outcome.version) — verify: \(outcome.verdict ?? "not run")")
             }
         }
     }

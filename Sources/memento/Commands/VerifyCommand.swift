@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
+import MementoCore
+import SkillStore
 import Verify
 
 /// `memento verify PATH`: the static audit of a skill folder.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Audit a skill folder for malicious or unsafe behaviour.",
+        abstract: "Audit a skill folder, a .skill archive or an installed skill for malicious or unsafe behaviour.",
         discussion: """
             Runs the audit layers (structure, manifest, static review of code and prose, native binaries, declared vs observed capabilities) and prints a verdict: pass, warn or block. Every finding has a stable rule id, a severity, file:line and the evidence. Sandboxed execution is not part of this build; the report says it was skipped.
 
@@ -17,6 +19,8 @@ struct VerifyCommand: ParsableCommand {
 
             EXAMPLES
               memento verify ./csv-stats
+              memento verify dist/csv-stats-1.2.0.skill
+              memento verify csv-stats                 # the installed, active version
               memento verify ./csv-stats --json > report.json
               memento verify ./csv-stats --sarif > verify.sarif
               memento verify ./csv-stats --acknowledge CAP-UNDECLARED-HOST \\
@@ -24,7 +28,9 @@ struct VerifyCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("The skill folder (the one holding SKILL.md or skill.json).", valueName: "path"))
+    @OptionGroup var homeOptions: HomeOptions
+
+    @Argument(help: ArgumentHelp("A skill folder, a .skill archive, or the name of an installed skill.", valueName: "target"))
     var path: String
 
     @Flag(name: .long, help: "Print the report as JSON.")
@@ -52,10 +58,12 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        let folder = try resolveFolder()
+        defer { if let extracted = folder.extracted { try? FileSystem.removeTree(extracted) } }
         let report: AuditReport
         do {
             report = try Auditor.audit(
-                folder: URL(fileURLWithPath: path),
+                folder: URL(fileURLWithPath: folder.path), folderName: folder.name,
                 policy: Policy(rawValue: policy) ?? .default,
                 acknowledged: acknowledge.map { Acknowledgement(ruleId: $0, reason: reason) })
         } catch {
@@ -64,5 +72,31 @@ struct VerifyCommand: ParsableCommand {
         let rendered = json ? JSONReport.render(report) : sarif ? SARIFReport.render(report) : TextReport.render(report)
         FileHandle.standardOutput.write(Data(rendered.utf8))
         if report.verdict == .block { throw ExitCode(1) }
+    }
+
+    /// A folder to audit: the path itself, an archive extracted with the store's safe extractor
+    /// (an archive it refuses is a block), or an installed skill's active tree.
+    private func resolveFolder() throws -> (path: String, name: String?, extracted: String?) {
+        if FileSystem.isDirectory(path) { return (path, nil, nil) }
+        if FileSystem.exists(path) {
+            var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("memento-verify-XXXXXX").path.utf8CString)
+            guard let made = mkdtemp(&template) else { throw CommandError("verify could not create a temporary folder") }
+            let work = String(cString: made)
+            let root = work + "/skill"
+            var archive: SkillArchive?
+            do {
+                archive = try SkillArchive(path: path)
+                try archive?.extract(into: try TreeWriter(root: root))
+            } catch {
+                try? FileSystem.removeTree(work)
+                print("verdict: block\nARCHIVE-REFUSED \(path): \(error)")
+                throw ExitCode(1)
+            }
+            return (root, archive?.folderName, work)
+        }
+        if SkillName.isValid(path), let store = try homeOptions.readableStore(), (try? store.info(path)) != nil {
+            return (store.layout.current(path), path, nil)
+        }
+        throw CommandError("'\(path)' is not a folder, an archive or an installed skill")
     }
 }
