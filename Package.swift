@@ -70,6 +70,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "TestSupport", dependencies: ["MementoCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MementoCoreTests", dependencies: ["MementoCore"]),
         .testTarget(
             name: "SkillStoreTests",
@@ -77,10 +78,10 @@ let package = Package(
         ),
         .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"], exclude: ["Fixtures"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "MementoCore"]),
-        .testTarget(name: "SkillMarketTests", dependencies: ["SkillMarket", "SkillStore", "MementoCore"]),
+        .testTarget(name: "SkillMarketTests", dependencies: ["SkillMarket", "SkillStore", "MementoCore", "TestSupport"]),
         .testTarget(
             name: "MementoCLITests",
-            dependencies: ["MementoCore", "SkillStore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["MementoCore", "SkillStore", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
     ],
     swiftLanguageModes: [.v6]

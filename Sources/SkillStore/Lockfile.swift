@@ -78,7 +78,11 @@ extension SkillStore {
 
     /// Makes the store's active versions exactly the lockfile's, or changes nothing and names every
     /// drift. Everything that must be installed is staged and hashed before anything commits.
-    public func installFrozen(_ lock: Lockfile, gate: InstallGate? = nil) throws(StoreError) -> [InstallOutcome] {
+    ///
+    /// `fetch` turns a source that is not a local path (a catalogue URL) into a local archive.
+    public func installFrozen(_ lock: Lockfile, gate: InstallGate? = nil,
+                              fetch: ((String, Lockfile.Entry) throws -> String?)? = nil) throws(StoreError) -> [InstallOutcome]
+    {
         var drifts: [String] = []
         let versions = try read { db in try VersionRecord.filter(Column("state") == VersionRecord.State.installed.rawValue).fetchAll(db) }
         let active = Dictionary(uniqueKeysWithValues: try list().map { ($0.name, $0.version) })
@@ -96,11 +100,15 @@ extension SkillStore {
                 }
                 continue
             }
-            guard FileSystem.exists(entry.source) else {
+            var local = FileSystem.exists(entry.source) ? entry.source : nil
+            if local == nil, let fetch {
+                do { local = try fetch(name, entry) } catch { drifts.append("\(name)@\(entry.version): \(error)"); continue }
+            }
+            guard let local else {
                 drifts.append("\(name)@\(entry.version): not installed, and its source \(entry.source) is not available")
                 continue
             }
-            let request = InstallRequest(path: entry.source, signer: entry.signer, expectedTreeSha256: entry.treeSha256,
+            let request = InstallRequest(path: local, source: entry.source, signer: entry.signer, expectedTreeSha256: entry.treeSha256,
                                          expectedArchiveSha256: entry.archiveSha256)
             let work = try makeWorkDirectory("frozen")
             workDirectories.append(work)

@@ -195,7 +195,7 @@ extension SkillStore {
         let source = request.source ?? URL(fileURLWithPath: request.path).standardizedFileURL.path
         try write { db in
             if try SkillRecord.fetchOne(db, key: staged.name) == nil {
-                try SkillRecord(name: staged.name, currentVersion: nil, previousVersion: nil, pinned: false,
+                try SkillRecord(name: staged.name, currentVersion: nil, previousVersion: nil, pinned: false, pinReason: nil,
                                 state: .active, createdAt: now, updatedAt: now).insert(db)
             }
             try VersionRecord(name: staged.name, version: staged.version, kind: staged.kind.rawValue,

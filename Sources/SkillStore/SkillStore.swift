@@ -27,7 +27,9 @@ public final class SkillStore {
         let layout = StoreLayout(home: home)
         guard FileSystem.exists(layout.database) else { return nil }
         let store = SkillStore(layout: layout, database: try StoreDatabase.open(layout, readOnly: true), writerLock: nil)
-        guard try store.needsRecovery(), let lock = WriterLock.tryAcquire(layout) else { return store }
+        let behind = try store.read { db in try !StoreDatabase.migrator.hasCompletedMigrations(db) }
+        let interrupted = try store.needsRecovery()
+        guard behind || interrupted, let lock = WriterLock.tryAcquire(layout) else { return store }
         let recovering = SkillStore(layout: layout, database: try StoreDatabase.open(layout, readOnly: false), writerLock: lock)
         try recovering.recover()
         return recovering

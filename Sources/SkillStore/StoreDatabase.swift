@@ -24,6 +24,7 @@ public struct SkillRecord: Codable, Hashable, Sendable, SnakeCaseRecord, Persist
     public var currentVersion: String?
     public var previousVersion: String?
     public var pinned: Bool
+    public var pinReason: String?
     public var state: State
     public var createdAt: String
     public var updatedAt: String
@@ -130,6 +131,18 @@ enum StoreDatabase {
                 table.column("name", .text)
                 table.column("version", .text)
                 table.column("detail", .text)
+            }
+        }
+        migrator.registerMigration("v2: pin reasons, audit cache") { db in
+            try db.alter(table: "skill") { table in table.add(column: "pin_reason", .text) }
+            try db.create(table: "audit_cache") { table in
+                table.column("tree_sha256", .text).notNull()
+                table.column("rules_version", .text).notNull()
+                table.column("policy_fingerprint", .text).notNull()
+                table.column("verdict", .text).notNull()
+                table.column("report", .text).notNull()
+                table.column("at", .text).notNull()
+                table.primaryKey(["tree_sha256", "rules_version", "policy_fingerprint"])
             }
         }
         return migrator

@@ -5,6 +5,10 @@ enum CommandRegistry {
     static let all: [any ParsableCommand.Type] = [
         SearchCommand.self,
         InstallCommand.self,
+        UpdateCommand.self,
+        OutdatedCommand.self,
+        PinCommand.self,
+        UnpinCommand.self,
         UninstallCommand.self,
         RollbackCommand.self,
         ListCommand.self,

@@ -1,6 +1,7 @@
 import Foundation
 import MementoCore
 import Testing
+import TestSupport
 
 /// The promises of the command line itself: help with examples, one-line errors, exit codes.
 @Suite struct CommandLineTests {

@@ -1,6 +1,7 @@
 import Foundation
 import MementoCore
 import Testing
+import TestSupport
 
 /// Two `memento` processes writing at once serialise on the store lock; neither corrupts it.
 @Suite struct ConcurrencyTests {

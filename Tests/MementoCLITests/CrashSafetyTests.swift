@@ -1,6 +1,7 @@
 import Foundation
 import MementoCore
 import Testing
+import TestSupport
 
 /// Kills `memento install` with SIGKILL at every write, fsync, rename, link, unlink and database
 /// commit (the CrashInjection hook) and checks the store after each kill.

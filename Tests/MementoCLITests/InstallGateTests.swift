@@ -1,6 +1,7 @@
 import Foundation
 import MementoCore
 import Testing
+import TestSupport
 
 /// Every install passes through verify: a block refuses it and leaves nothing behind.
 @Suite struct InstallGateTests {

@@ -3,6 +3,7 @@ import MementoCore
 import SkillMarket
 import SkillStore
 import Testing
+import TestSupport
 
 /// The catalogue served by a real nginx on 127.0.0.1.
 @Suite(.serialized) struct HTTPCatalogueTests {

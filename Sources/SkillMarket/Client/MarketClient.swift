@@ -189,34 +189,40 @@ public final class MarketClient {
     public func install(_ resolved: ResolvedRelease, into store: SkillStore, gate: InstallGate? = nil,
                         progress: ((Int64, Int64) -> Void)? = nil) throws(MarketError) -> InstallOutcome
     {
+        let archive = try fetchArchive(resolved, for: store, progress: progress)
+        defer { if archive.temporary { try? FileSystem.unlink(archive.path) } }
         let release = resolved.release
-        let cached = store.layout.blob(release.sha256)
-        var path = cached
-        var temporary: String?
-        if !FileSystem.exists(cached) {
-            let download = store.layout.staging + "/download-\(getpid())-\(release.sha256.prefix(12))"
-            let partials = store.layout.store + "/downloads"
-            do { try FileSystem.makeDirectories(partials) } catch { throw .io("\(error)") }
-            try fetcher.download(resolved.archiveURL, to: download, partial: partials + "/\(release.sha256).partial",
-                                 expectedSize: release.size, progress: progress)
-            temporary = download
-            path = download
-        }
-        defer { if let temporary { try? FileSystem.unlink(temporary) } }
-        let actual: String
-        do { actual = try SHA256Hex.ofFile(atPath: path) } catch { throw .io("\(error)") }
-        guard actual == release.sha256 else {
-            // A resumed download that does not add up must start from scratch next time.
-            try? FileSystem.unlink(store.layout.store + "/downloads/\(release.sha256).partial")
-            throw .hashMismatch(url: resolved.archiveURL.absoluteString, expected: release.sha256, actual: actual)
-        }
-        let request = InstallRequest(path: path, source: resolved.archiveURL.absoluteString, signer: resolved.signer,
+        let request = InstallRequest(path: archive.path, source: resolved.archiveURL.absoluteString, signer: resolved.signer,
                                      expectedTreeSha256: release.treeSha256, expectedArchiveSha256: release.sha256)
         do {
             return try store.install(request, gate: gate)
         } catch {
             throw .store(error)
         }
+    }
+
+    /// A local file with the release's exact bytes: the cached blob, or a fresh download whose
+    /// size and sha256 match the signed index. A temporary download is the caller's to remove.
+    public func fetchArchive(_ resolved: ResolvedRelease, for store: SkillStore,
+                             progress: ((Int64, Int64) -> Void)? = nil) throws(MarketError) -> (path: String, temporary: Bool)
+    {
+        let release = resolved.release
+        let cached = store.layout.blob(release.sha256)
+        if FileSystem.exists(cached) { return (cached, false) }
+        let download = store.layout.staging + "/download-\(getpid())-\(release.sha256.prefix(12))"
+        let partials = store.layout.store + "/downloads"
+        do { try FileSystem.makeDirectories(partials) } catch { throw .io("\(error)") }
+        try fetcher.download(resolved.archiveURL, to: download, partial: partials + "/\(release.sha256).partial",
+                             expectedSize: release.size, progress: progress)
+        let actual: String
+        do { actual = try SHA256Hex.ofFile(atPath: download) } catch { throw .io("\(error)") }
+        guard actual == release.sha256 else {
+            try? FileSystem.unlink(download)
+            // A resumed download that does not add up must start from scratch next time.
+            try? FileSystem.unlink(partials + "/\(release.sha256).partial")
+            throw .hashMismatch(url: resolved.archiveURL.absoluteString, expected: release.sha256, actual: actual)
+        }
+        return (download, true)
     }
 }
 
@@ -244,5 +250,28 @@ struct TrustState {
         } catch {
             throw .io("\(error)")
         }
+    }
+}
+
+/// An installed skill that a catalogue has a newer release of.
+public struct AvailableUpdate: Sendable {
+    public let installed: InstalledSkill
+    public let latest: ResolvedRelease
+}
+
+extension MarketClient {
+    /// Installed skills whose catalogue has a newer release, from the local copy of the indexes.
+    public func updates(for installed: [InstalledSkill]) throws(MarketError) -> [AvailableUpdate] {
+        let indexes = try indexes()
+        var found: [AvailableUpdate] = []
+        for skill in installed {
+            guard let current = try? SemanticVersion(parsing: skill.version),
+                  let (source, index, signer) = indexes.first(where: { $0.1.skill(named: skill.name) != nil }),
+                  let entry = index.skill(named: skill.name), let best = entry.best(matching: .any),
+                  let latest = best.semanticVersion, latest > current
+            else { continue }
+            found.append(AvailableUpdate(installed: skill, latest: ResolvedRelease(source: source, skill: entry, release: best, signer: signer)))
+        }
+        return found
     }
 }

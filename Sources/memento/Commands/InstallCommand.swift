@@ -63,11 +63,24 @@ struct InstallCommand: ParsableCommand {
     func run() throws {
         let store = try homeOptions.writableStore()
         let audit = AuditGate(policy: Policy(rawValue: policy) ?? .default,
-                              acknowledged: acknowledge.map { Acknowledgement(ruleId: $0, reason: reason) }, quiet: json)
+                              acknowledged: acknowledge.map { Acknowledgement(ruleId: $0, reason: reason) }, quiet: json, store: store)
         let gate: InstallGate = { try audit($0) }
         var outcomes: [InstallOutcome] = []
         if frozen {
-            outcomes = try store.installFrozen(try Lockfile.read(from: lockfile), gate: gate)
+            let home = homeOptions.resolvedHome
+            var downloads: [String] = []
+            defer { for path in downloads { try? FileManager.default.removeItem(atPath: path) } }
+            outcomes = try store.installFrozen(try Lockfile.read(from: lockfile), gate: gate) { name, entry in
+                // A catalogue source: fetch exactly the locked release through the signed index.
+                guard entry.source.contains("://") else { return nil }
+                let client = try MarketClient(home: home)
+                guard let release = try client.resolve("\(name)@\(entry.version)").last, release.release.sha256 == entry.archiveSha256 else {
+                    throw CommandError("the catalogue's \(name) \(entry.version) is not the locked archive \(entry.archiveSha256 ?? "?")")
+                }
+                let archive = try client.fetchArchive(release, for: store)
+                if archive.temporary { downloads.append(archive.path) }
+                return archive.path
+            }
         } else {
             for path in paths {
                 let bar = ProgressBar("installing \((path as NSString).lastPathComponent)")

@@ -2,28 +2,33 @@ import Foundation
 import MementoCore
 
 /// Runs the built `memento` binary as a real process, as a user or a script would.
-struct CLI {
-    struct Result {
-        let status: Int32
-        let killedBySignal: Int32?
-        let stdout: String
-        let stderr: String
+public struct CLI {
+    public struct Result {
+        public let status: Int32
+        public let killedBySignal: Int32?
+        public let stdout: String
+        public let stderr: String
 
-        var json: JSONValue? { try? JSONValue.parse(stdout) }
+        public var json: JSONValue? { try? JSONValue.parse(stdout) }
     }
 
     /// The binary sits beside the test bundle in the build folder.
-    static let binary: String = {
+    public static let binary: String = {
         if let explicit = ProcessInfo.processInfo.environment["MEMENTO_BIN"] { return explicit }
         let testBinary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         return testBinary.deletingLastPathComponent().appendingPathComponent("memento").path
     }()
 
-    let home: String
-    var environment: [String: String] = [:]
+    public let home: String
+    public var environment: [String: String] = [:]
+
+    public init(home: String, environment: [String: String] = [:]) {
+        self.home = home
+        self.environment = environment
+    }
 
     @discardableResult
-    func run(_ arguments: [String], extraEnvironment: [String: String] = [:], directory: String? = nil) throws -> Result {
+    public func run(_ arguments: [String], extraEnvironment: [String: String] = [:], directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = arguments
@@ -52,7 +57,7 @@ struct CLI {
     }
 
     /// Starts without waiting, for tests that race two processes.
-    func start(_ arguments: [String]) throws -> Process {
+    public func start(_ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLI.binary)
         process.arguments = arguments
@@ -67,10 +72,10 @@ struct CLI {
 }
 
 /// A temporary directory removed when the test ends.
-final class TemporaryDirectory {
-    let path: String
+public final class TemporaryDirectory {
+    public let path: String
 
-    init() throws {
+    public init() throws {
         var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("memento-cli-XXXXXX").path.utf8CString)
         guard let made = mkdtemp(&template) else { throw FileSystemError("create temporary directory", "/tmp") }
         path = String(cString: made)
@@ -80,7 +85,7 @@ final class TemporaryDirectory {
 
     /// An instruction skill with `fileCount` extra files, zipped with a top folder by Info-ZIP's
     /// `zip`, the way authors make archives.
-    func archive(name: String, version: String, fileCount: Int, seed: String) throws -> String {
+    public func archive(name: String, version: String, fileCount: Int, seed: String) throws -> String {
         let folder = path + "/build-\(name)-\(version)/\(name)"
         try FileManager.default.createDirectory(atPath: folder + "/references", withIntermediateDirectories: true)
         let document = "---\nname: \(name)\ndescription: Crash test skill. Use in tests.\nmetadata:\n  version: \"\(version)\"\n---\n# \(seed)\n"
@@ -102,7 +107,7 @@ final class TemporaryDirectory {
 }
 
 /// Copies a home so each crash run starts from the same state.
-func copyTree(_ source: String, to destination: String) throws {
+public func copyTree(_ source: String, to destination: String) throws {
     let cp = Process()
     cp.executableURL = URL(fileURLWithPath: "/bin/cp")
     cp.arguments = ["-a", source, destination]

@@ -3,13 +3,13 @@ import MementoCore
 
 /// A real nginx serving a directory on 127.0.0.1, started and stopped by the test.
 /// Requests under /archives/ answer 500 while `failFlag` exists, and are rate-limited to `rate`.
-final class Nginx {
-    let port: Int
-    let directory: String
-    let failFlag: String
+public final class Nginx {
+    public let port: Int
+    public let directory: String
+    public let failFlag: String
     private let process: Process
 
-    init(serving root: String, rate: String = "0") throws {
+    public init(serving root: String, rate: String = "0") throws {
         directory = try TemporaryPath.make("memento-nginx")
         failFlag = directory + "/fail"
         port = try Nginx.freePort()
@@ -54,9 +54,9 @@ final class Nginx {
         throw FileSystemError("start nginx on port \(port); see", directory + "/logs/error.log", code: ETIMEDOUT)
     }
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)/")! }
+    public var url: URL { URL(string: "http://127.0.0.1:\(port)/")! }
 
-    func failing(_ on: Bool) throws {
+    public func failing(_ on: Bool) throws {
         if on { try Data().write(to: URL(fileURLWithPath: failFlag)) } else { try? FileManager.default.removeItem(atPath: failFlag) }
     }
 
@@ -68,7 +68,7 @@ final class Nginx {
         try? FileSystem.removeTree(directory)
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socketFD) }
         var address = sockaddr_in()
@@ -82,7 +82,7 @@ final class Nginx {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    static func accepts(port: Int) -> Bool {
+    public static func accepts(port: Int) -> Bool {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socketFD) }
         var address = sockaddr_in()
@@ -95,8 +95,8 @@ final class Nginx {
     }
 }
 
-enum TemporaryPath {
-    static func make(_ prefix: String) throws -> String {
+public enum TemporaryPath {
+    public static func make(_ prefix: String) throws -> String {
         var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-XXXXXX").path.utf8CString)
         guard let made = mkdtemp(&template) else { throw FileSystemError("mkdtemp", prefix) }
         return String(cString: made)

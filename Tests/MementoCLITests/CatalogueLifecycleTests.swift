@@ -1,0 +1,99 @@
+import Foundation
+import MementoCore
+import Testing
+import TestSupport
+
+/// The user's whole catalogue life cycle through the real CLI against nginx on 127.0.0.1:
+/// install, outdated, pin, update, rollback, lock, and a frozen install in a fresh home.
+@Suite struct CatalogueLifecycleTests {
+    func writeSkill(_ folder: String, version: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let name = (folder as NSString).lastPathComponent
+        let text = "---\nname: \(name)\ndescription: Tidies notes, version \(version). Use when asked to tidy notes.\nlicense: MIT\nmetadata:\n  version: \"\(version)\"\n---\nSort the notes by date.\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/SKILL.md"))
+    }
+
+    @Test(.timeLimit(.minutes(2))) func installUpdatePinRollbackFrozen() throws {
+        let temporary = try TemporaryDirectory()
+        let skills = temporary.path + "/skills"
+        let catalogue = temporary.path + "/catalogue"
+        let keys = temporary.path + "/keys"
+        try writeSkill(skills + "/tidy-notes", version: "1.0.0")
+        let owner = CLI(home: temporary.path + "/owner")
+        #expect(try owner.run(["market", "keygen", "--dir", keys]).status == 0)
+        #expect(try owner.run(["market", "build", skills, "--catalog", catalogue, "--keys", keys]).status == 0)
+        let nginx = try Nginx(serving: catalogue)
+
+        let cli = CLI(home: temporary.path + "/home")
+        #expect(try cli.run(["market", "add-source", "team", nginx.url.absoluteString, "--root-key", keys + "/root.pub"]).status == 0)
+        let installed = try cli.run(["install", "tidy-notes"])
+        #expect(installed.status == 0, "\(installed.stderr)")
+        #expect(installed.stdout.contains("verify: pass"))
+
+        // A new release appears in the catalogue.
+        try writeSkill(skills + "/tidy-notes", version: "1.1.0")
+        #expect(try owner.run(["market", "publish", skills + "/tidy-notes", "--catalog", catalogue, "--keys", keys]).status == 0)
+        let outdated = try cli.run(["outdated", "--refresh", "--json"])
+        #expect(outdated.json?.arrayValue?.first?["latest"] == "1.1.0")
+
+        #expect(try cli.run(["pin", "tidy-notes", "--reason", "reviewing 1.1"]).status == 0)
+        let skipped = try cli.run(["update"])
+        #expect(skipped.stdout.contains("pinned: reviewing 1.1"))
+        #expect(try cli.run(["list", "--json"]).json?.arrayValue?.first?["version"] == "1.0.0")
+
+        #expect(try cli.run(["unpin", "tidy-notes"]).status == 0)
+        let dry = try cli.run(["update", "--dry-run"])
+        #expect(dry.stdout.contains("would update tidy-notes 1.0.0 → 1.1.0"))
+        let updated = try cli.run(["update"])
+        #expect(updated.status == 0, "\(updated.stderr)")
+        #expect(try cli.run(["list", "--json"]).json?.arrayValue?.first?["version"] == "1.1.0")
+
+        #expect(try cli.run(["rollback", "tidy-notes"]).status == 0)
+        #expect(try cli.run(["list", "--json"]).json?.arrayValue?.first?["version"] == "1.0.0")
+
+        // Lock the state, then reproduce it in a fresh home from the catalogue alone.
+        #expect(try cli.run(["lock"], directory: temporary.path).status == 0)
+        let fresh = CLI(home: temporary.path + "/fresh")
+        #expect(try fresh.run(["market", "add-source", "team", nginx.url.absoluteString, "--root-key", keys + "/root.pub"]).status == 0)
+        let frozen = try fresh.run(["install", "--frozen"], directory: temporary.path)
+        #expect(frozen.status == 0, "\(frozen.stderr)")
+        let reproduced = try fresh.run(["lock", "--file", temporary.path + "/fresh.lock"])
+        #expect(reproduced.status == 0)
+        let original = try String(contentsOfFile: temporary.path + "/memento.lock", encoding: .utf8)
+        #expect(try String(contentsOfFile: temporary.path + "/fresh.lock", encoding: .utf8) == original)
+    }
+
+    @Test(.timeLimit(.minutes(2))) func killDuringADownloadLeavesNothingAndTheNextInstallResumes() throws {
+        let temporary = try TemporaryDirectory()
+        let skills = temporary.path + "/skills"
+        let folder = skills + "/slow-skill"
+        try writeSkill(folder, version: "1.0.0")
+        // About 600 KiB of incompressible content, served at 100 KiB/s.
+        var generator = SystemRandomNumberGenerator()
+        let noise = (0..<(600 << 10)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        try Data(noise).write(to: URL(fileURLWithPath: folder + "/data.bin"))
+        let owner = CLI(home: temporary.path + "/owner")
+        #expect(try owner.run(["market", "keygen", "--dir", temporary.path + "/keys"]).status == 0)
+        #expect(try owner.run(["market", "build", skills, "--catalog", temporary.path + "/catalogue", "--keys", temporary.path + "/keys"]).status == 0)
+        let nginx = try Nginx(serving: temporary.path + "/catalogue", rate: "100k")
+
+        let cli = CLI(home: temporary.path + "/home")
+        #expect(try cli.run(["market", "add-source", "team", nginx.url.absoluteString, "--root-key", temporary.path + "/keys/root.pub"]).status == 0)
+        #expect(try cli.run(["search", "--refresh"]).status == 0)
+        let install = try cli.start(["install", "slow-skill"])
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(install.processIdentifier, SIGKILL)
+        install.waitUntilExit()
+        #expect(install.terminationReason == .uncaughtSignal)
+
+        #expect(try cli.run(["list", "--json"]).json == .array([]))
+        #expect(try cli.run(["doctor"]).status == 0)
+        let partials = try FileManager.default.contentsOfDirectory(atPath: temporary.path + "/home/store/downloads")
+        let partialSize = partials.first.flatMap { FileSystem.linkStatus(temporary.path + "/home/store/downloads/" + $0)?.st_size } ?? 0
+        #expect(partialSize > 0, "the interrupted download should be kept for resuming")
+
+        let resumed = try cli.run(["install", "slow-skill"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try cli.run(["list", "--json"]).json?.arrayValue?.first?["name"] == "slow-skill")
+    }
+}
