@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "SkillStore", targets: ["SkillStore"]),
         .library(name: "MCP", targets: ["MCP"]),
         .library(name: "Verify", targets: ["Verify"]),
+        .library(name: "PluginHost", targets: ["PluginHost"]),
     ],
     dependencies: [
         .package(path: "SkillSDK"),
@@ -44,6 +45,15 @@ let package = Package(
             dependencies: ["MementoCore", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
+            name: "PluginHost",
+            dependencies: [
+                "MementoCore",
+                "CSystemShims",
+                .product(name: "SkillABI", package: "SkillSDK"),
+                .product(name: "SkillToolchain", package: "SkillSDK"),
+            ]
+        ),
+        .target(
             name: "Verify",
             dependencies: ["MementoCore"]
         ),
@@ -54,6 +64,7 @@ let package = Package(
                 "SkillStore",
                 "MCP",
                 "Verify",
+                "PluginHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +74,11 @@ let package = Package(
             dependencies: ["SkillStore", "MementoCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"]),
+        .testTarget(
+            name: "PluginHostTests",
+            dependencies: ["PluginHost", "MementoCore", "CSystemShims", .product(name: "SkillABI", package: "SkillSDK")],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "MementoCore"]),
         .testTarget(
             name: "MementoCLITests",

@@ -5,9 +5,11 @@ let package = Package(
     name: "SkillSDK",
     products: [
         .library(name: "SkillABI", targets: ["SkillABI"]),
+        .library(name: "SkillToolchain", targets: ["SkillToolchain"]),
     ],
     targets: [
         .target(name: "SkillABI"),
+        .target(name: "SkillToolchain"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -11,5 +11,8 @@ enum CommandRegistry {
         LockCommand.self,
         GCCommand.self,
         DoctorCommand.self,
+        ToolsCommand.self,
+        CallCommand.self,
+        RunnerCommand.self,
     ]
 }
