@@ -28,12 +28,20 @@ final class LoadedImages: @unchecked Sendable {
         defer { lock.unlock() }
         if let image = images[library.sha256] { return image }
         let memory = try SealedMemoryFile(copying: library.bytes, name: "skill:" + library.sha256.prefix(16))
-        defer { memory.close() }
-        guard memory.isSealed else { throw .loadFailed(path: library.path, reason: "the memfd did not keep its seals") }
+        guard memory.isSealed else {
+            memory.close()
+            throw .loadFailed(path: library.path, reason: "the memfd did not keep its seals")
+        }
+        // The memfd stays open for the life of the process, like the image. glibc recognises an
+        // already-loaded object by its path, so a closed and reused fd number would make
+        // "/proc/self/fd/N" return an earlier plugin's handle.
         // RTLD_NOW turns a missing runtime symbol into an error here rather than a crash later;
         // RTLD_LOCAL keeps the plugin's symbols from capturing other plugins' calls (§7.6).
         guard let handle = dlopen(memory.procPath, RTLD_NOW | RTLD_LOCAL) else {
             throw .loadFailed(path: library.path, reason: dlerror().map { String(cString: $0) } ?? "unknown dlopen error")
+        }
+        guard !images.values.contains(where: { $0.handle == handle }) else {
+            throw .loadFailed(path: library.path, reason: "the dynamic loader returned the handle of another plugin")
         }
         guard let symbol = dlsym(handle, NativeABI.entrySymbol) else {
             // ELFCheck saw the symbol in .dynsym; only a versioned or hidden definition gets here.

@@ -51,7 +51,7 @@ public enum PluginError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notSharedObject(let path):
             return "\(path) is not a shared object (ELF type ET_DYN); build it with -shared"
         case .missingEntrySymbol(let path):
-            return "\(path) does not export \(NativeABI.entrySymbol); export it with public @c(\(NativeABI.entrySymbol)) (Swift) or without static (C)"
+            return "\(path) does not export \(NativeABI.entrySymbol); rebuild it exporting the entry with public @c(\(NativeABI.entrySymbol)) (Swift) or without static (C)"
         case .disallowedLibraries(let path, let libraries):
             return "\(path) needs libraries outside the allow-list: \(libraries.joined(separator: ", ")); link them statically or use only libc, libm, libstdc++ and the Swift runtime"
         case .loadFailed(let path, let reason):
@@ -59,7 +59,7 @@ public enum PluginError: Error, Equatable, Sendable, CustomStringConvertible {
         case .entryRefused(let skill, let hostMajor):
             return "'\(skill)': \(NativeABI.entrySymbol) returned NULL for host ABI \(hostMajor).\(NativeABI.minor); the plugin does not support this host, install a version built for ABI \(hostMajor)"
         case .badMagic(let skill, let found):
-            return "'\(skill)': the descriptor's magic is 0x\(String(found, radix: 16)), expected 0x\(String(NativeABI.magic, radix: 16)); the library is not a Memento skill or is corrupt"
+            return "'\(skill)': the descriptor's magic is 0x\(String(found, radix: 16)), expected 0x\(String(NativeABI.magic, radix: 16)); the library is not a Memento skill or is corrupt, rebuild it against skill_abi.h"
         case .majorMismatch(let skill, let plugin, let host):
             return "'\(skill)' was built for ABI major \(plugin), this host supports \(host); install a version of the skill built for ABI \(host)"
         case .minorTooNew(let skill, let plugin, let host):

@@ -35,6 +35,6 @@ struct SealedMemoryFile {
 
     var isSealed: Bool { memento_memfd_is_sealed(fd) != 0 }
 
-    /// The mapping made by `dlopen` keeps the memory alive; the descriptor is no longer needed.
+    /// Only for a copy that will not be loaded: a loaded one stays open (see `LoadedImages`).
     func close() { _ = Glibc.close(fd) }
 }
