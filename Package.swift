@@ -76,7 +76,10 @@ let package = Package(
         .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"]),
         .testTarget(
             name: "PluginHostTests",
-            dependencies: ["PluginHost", "MementoCore", "CSystemShims", .product(name: "SkillABI", package: "SkillSDK")],
+            dependencies: [
+                "PluginHost", "MementoCore", "CSystemShims",
+                .product(name: "SkillABI", package: "SkillSDK"), .product(name: "SkillToolchain", package: "SkillSDK"),
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "MementoCore"]),

@@ -1,0 +1,94 @@
+import Foundation
+import MementoCore
+import SkillToolchain
+import Testing
+@testable import PluginHost
+
+/// A Swift plugin written with SkillKit, compiled at test time with the host's own swiftc:
+/// SkillToolchain and SkillKit as static libraries, then the plugin linked with the SDK's
+/// version script, as a SkillSDK template build does.
+@Suite("Swift plugins written with SkillKit", .timeLimit(.minutes(3)))
+struct SwiftPluginTests {
+    static let manifest: JSONValue = [
+        "manifest_version": 1, "name": "greeter", "version": "1.2.0", "kind": "native",
+        "description": "Greets people. Use when asked to greet someone.",
+        "entry": ["library": "libskill.so"], "abi": ["major": 1, "minor": 0], "build": ["info": .string(SkillToolchain.id)],
+        "tools": [
+            ["name": "greet", "description": "Greets someone.",
+             "input_schema": ["type": "object", "properties": ["name": ["type": "string"]], "required": ["name"]]],
+            ["name": "fail", "description": "Always refuses."],
+        ],
+    ]
+
+    static let source = #"""
+        import SkillABI
+        import SkillKit
+
+        struct Greeter: Skill {
+            static let identity = SkillIdentity(name: "greeter", version: "1.2.0", manifest: MANIFEST)
+            static let tools: [SkillTool<Greeter>] = [.tool("greet", Greeter.greet), .tool("fail", Greeter.fail)]
+
+            struct Input: Decodable { let name: String }
+            struct Output: Encodable { let text: String; let length: Int }
+
+            func greet(_ input: Input) throws -> Output { Output(text: "Hello, \(input.name)!", length: input.name.count) }
+            func fail(_ input: Input) throws -> Output { throw SkillError("not_welcome", "\(input.name) is not welcome") }
+        }
+
+        @c(skill_abi_v1_entry)
+        public func skillEntry(_ major: UInt32, _ minor: UInt32) -> UnsafePointer<skill_descriptor>? {
+            SkillExport.entry(Greeter.self, major, minor)
+        }
+        """#
+
+    /// Builds the greeter skill folder; returns its path.
+    static func build(in workspace: PluginWorkspace) throws -> String {
+        let work = workspace.root + "/swift"
+        let folder = workspace.root + "/greeter"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let sdk = PluginWorkspace.sdkRoot + "/Sources"
+        try Data("module SkillABI {\n  header \"\(PluginWorkspace.sdkInclude)/skill_abi.h\"\n  export *\n}\n".utf8)
+            .write(to: URL(fileURLWithPath: work + "/module.modulemap"))
+        let swiftc = "/usr/bin/env"
+        let common = ["swiftc", "-swift-version", "6", "-parse-as-library", "-I", work, "-Xcc", "-fmodule-map-file=\(work)/module.modulemap"]
+        for module in ["SkillToolchain", "SkillKit"] {
+            let files = try FileManager.default.contentsOfDirectory(atPath: sdk + "/" + module).filter { $0.hasSuffix(".swift") }.map { sdk + "/" + module + "/" + $0 }
+            try PluginWorkspace.run(swiftc, common + ["-emit-module", "-emit-library", "-static", "-module-name", module,
+                                                      "-emit-module-path", work + "/\(module).swiftmodule", "-o", work + "/lib\(module).a"] + files)
+        }
+        let manifestLiteral = "#\"" + manifest.encoded() + "\"#"
+        try Data(source.replacingOccurrences(of: "MANIFEST", with: manifestLiteral).utf8).write(to: URL(fileURLWithPath: work + "/greeter.swift"))
+        try PluginWorkspace.run(swiftc, common + ["-emit-library", "-module-name", "Skill_greeter_\(getpid())", work + "/greeter.swift",
+                                                  work + "/libSkillKit.a", work + "/libSkillToolchain.a",
+                                                  "-Xlinker", "--version-script=\(PluginWorkspace.sdkRoot)/skill.map", "-Xlinker", "-z", "-Xlinker", "now",
+                                                  "-o", folder + "/libskill.so"])
+        guard case .object(var members) = manifest, case .object(var entry)? = members["entry"] else { return folder }
+        entry["sha256"] = .string(try SHA256Hex.ofFile(atPath: folder + "/libskill.so"))
+        members["entry"] = .object(entry)
+        try JSONValue.object(members).encodedData(.pretty).write(to: URL(fileURLWithPath: folder + "/skill.json"))
+        return folder
+    }
+
+    @Test func aSkillKitPluginLoadsInProcessAndInARunner() throws {
+        let workspace = try PluginWorkspace()
+        let folder = try SwiftPluginTests.build(in: workspace)
+
+        let elf = try ELFCheck.check(try PluginWorkspace.read(folder + "/libskill.so"), path: "libskill.so")
+        #expect(Set(elf.exportedSymbols) == [NativeABI.entrySymbol, "SKILL_ABI_1"])
+        #expect(elf.neededLibraries.contains("libswiftCore.so"))
+
+        let plugin = try NativeLoader.load(try NativeSkillFolder(root: folder), mode: .inProcess)
+        func call(_ request: String) throws -> JSONValue { try plugin.invoke(Array(request.utf8)) }
+        #expect(try call(#"{"arguments":{"name":"Ada"},"tool":"greet"}"#) == ["length": 3, "text": "Hello, Ada!"])
+        // A thrown error becomes error JSON; bad arguments and unknown tools too. Nothing traps.
+        #expect(try call(#"{"arguments":{"name":"Bob"},"tool":"fail"}"#) == ["error": ["code": "not_welcome", "message": "Bob is not welcome"]])
+        #expect(try call(#"{"arguments":{"name":5},"tool":"greet"}"#)["error"]?["code"] == "invalid_arguments")
+        #expect(try call(#"{"arguments":{},"tool":"nope"}"#)["error"]?["code"] == "unknown_tool")
+        #expect(try call("not json")["error"]?["code"] == "bad_request")
+
+        let client = runnerClient(folder, name: "greeter")
+        defer { client.stop() }
+        #expect(try client.call(tool: "greet", arguments: ["name": "Grace"]) == ["length": 5, "text": "Hello, Grace!"])
+    }
+}
