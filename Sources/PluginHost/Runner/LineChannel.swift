@@ -20,6 +20,8 @@ final class LineChannel {
     let output: Int32
     private var buffer: [UInt8] = []
     private var scanned = 0
+    /// Reused for every read(2), so a line costs no fresh 64 KiB allocation.
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
     init(input: Int32, output: Int32) {
         self.input = input
@@ -38,7 +40,6 @@ final class LineChannel {
             scanned = buffer.count
             guard buffer.count <= LineChannel.maximumLineLength else { throw .lineTooLong }
             if let deadline { try wait(until: deadline) }
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
             let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }

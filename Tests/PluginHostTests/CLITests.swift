@@ -1,0 +1,107 @@
+import Foundation
+import MementoCore
+import Testing
+
+/// Runs the built `memento` as a user would.
+enum Memento {
+    struct Result {
+        let status: Int32
+        let signal: Int32?
+        let stdout: String
+        let stderr: String
+    }
+
+    static func run(_ arguments: [String], home: String) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: mementoBinary)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment["MEMENTO_HOME"] = home
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Drain stderr on another thread so neither pipe can fill up and block the child.
+        nonisolated(unsafe) var errorData = Data()
+        let drained = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            errorData = errors.fileHandleForReading.readDataToEndOfFile()
+            drained.signal()
+        }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
+        process.waitUntilExit()
+        let signaled = process.terminationReason == .uncaughtSignal
+        return Result(status: signaled ? -1 : process.terminationStatus, signal: signaled ? process.terminationStatus : nil,
+                      stdout: String(decoding: outputData, as: UTF8.self), stderr: String(decoding: errorData, as: UTF8.self))
+    }
+}
+
+@Suite("memento tools and memento call", .timeLimit(.minutes(2)))
+struct CLITests {
+    @Test func installedNativeSkillsAreListedAndCalledThroughARunner() throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "clitool"
+        let built = try workspace.skill(options)
+        // The store wants the folder named like the skill.
+        let folder = workspace.root + "/clitool"
+        try FileSystem.rename(built, to: folder)
+        let home = workspace.root + "/home"
+        let notes = workspace.root + "/notes"
+        try FileManager.default.createDirectory(atPath: notes, withIntermediateDirectories: true)
+        try Data("---\nname: notes\ndescription: How to take notes. Use when asked for notes.\n---\n# Notes\n".utf8)
+            .write(to: URL(fileURLWithPath: notes + "/SKILL.md"))
+        for skill in [folder, notes] {
+            let install = try Memento.run(["install", skill], home: home)
+            #expect(install.status == 0, "\(install.stderr)")
+        }
+
+        let listed = try Memento.run(["tools", "--json"], home: home)
+        #expect(listed.status == 0)
+        let names = try JSONValue.parse(listed.stdout).arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
+        #expect(names.contains("clitool.echo") && names.contains("clitool.stats"))
+        #expect(!names.contains { $0.hasPrefix("notes.") })
+        let text = try Memento.run(["tools"], home: home)
+        #expect(text.stdout.contains("notes 0.0.0 (instructions)"))
+        #expect(text.stdout.contains("no callable tools: the model reads its SKILL.md"))
+
+        let called = try Memento.run(["call", "clitool.echo", "--args", #"{"text":"hi"}"#, "--json"], home: home)
+        #expect(called.status == 0, "\(called.stderr)")
+        #expect(try JSONValue.parse(called.stdout)["input"]?["arguments"] == ["text": "hi"])
+
+        let invalid = try Memento.run(["call", "clitool.echo", "--args", #"{"text":7}"#], home: home)
+        #expect(invalid.status == 1)
+        #expect(invalid.stderr.contains("arguments.text: expected string, found integer"))
+
+        let failing = try Memento.run(["call", "clitool.fail"], home: home)
+        #expect(failing.status == 1)
+        #expect(failing.stderr.contains("the fail tool always fails"))
+
+        let hung = try Memento.run(["call", "clitool.hang", "--timeout", "0.3"], home: home)
+        #expect(hung.status == 2)
+        #expect(hung.stderr.contains("did not answer within 0.3s"))
+
+        let unknown = try Memento.run(["call", "clitool.nope"], home: home)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("its tools are: clitool.echo"))
+
+        let notJSON = try Memento.run(["call", "clitool.echo", "--args", "{text}"], home: home)
+        #expect(notJSON.status == 2)
+        #expect(notJSON.stderr.contains("--args is not valid JSON"))
+    }
+
+    @Test func helpTextsCarryExamples() throws {
+        let workspace = try PluginWorkspace()
+        for command in ["tools", "call"] {
+            let help = try Memento.run([command, "--help"], home: workspace.root)
+            #expect(help.stdout.contains("EXAMPLES") && help.stdout.contains("memento \(command)"))
+        }
+        // The runner is internal: absent from the command list.
+        #expect(!(try Memento.run(["--help"], home: workspace.root).stdout.contains("runner")))
+    }
+}
