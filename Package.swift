@@ -23,6 +23,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSystemShims"),
+        .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         .target(
             name: "MementoCore",
             dependencies: [
@@ -49,6 +50,7 @@ let package = Package(
             dependencies: [
                 "MementoCore",
                 "CSystemShims",
+                "CFFI",
                 .product(name: "SkillABI", package: "SkillSDK"),
                 .product(name: "SkillToolchain", package: "SkillSDK"),
             ]

@@ -29,8 +29,15 @@ public struct RegisteredSkill: Sendable {
             return RegisteredSkill(name: fallbackName, version: fallbackVersion, kind: .instructions, description: fallbackDescription, root: root, tools: [])
         }
         let manifest = try SkillManifest.load(from: URL(fileURLWithPath: manifestPath))
+        var tools = manifest.kind == .instructions ? [] : manifest.tools
+        if manifest.kind == .ffi {
+            // Callers see the schema of the C signature: exact integer ranges, no length arguments.
+            for index in tools.indices {
+                if let schema = FFISkill.inputSchema(of: tools[index]) { tools[index].inputSchema = schema }
+            }
+        }
         return RegisteredSkill(name: manifest.name, version: manifest.version.description, kind: manifest.kind,
-                               description: manifest.description, root: root, tools: manifest.kind == .instructions ? [] : manifest.tools)
+                               description: manifest.description, root: root, tools: tools)
     }
 }
 

@@ -8,7 +8,20 @@ public enum ToolCallError: Error, Sendable, CustomStringConvertible {
     case unknownTool(String, available: [String])
     case notCallable(skill: String, kind: SkillKind)
     case plugin(PluginError)
+    case ffi(FFIError)
+    case manifest(ManifestError)
     case runner(RunnerError)
+
+    /// Wraps what loading or calling a skill in this process threw.
+    init(hosting error: any Error) {
+        switch error {
+        case let error as PluginError: self = .plugin(error)
+        case let error as FFIError: self = .ffi(error)
+        case let error as ManifestError: self = .manifest(error)
+        case let error as ToolCallError: self = error
+        default: self = .plugin(.unreadable(path: "skill", reason: "\(error)"))
+        }
+    }
 
     public var description: String {
         switch self {
@@ -23,6 +36,8 @@ public enum ToolCallError: Error, Sendable, CustomStringConvertible {
                 ? "'\(skill)' is an instruction skill: the model reads its SKILL.md, it has no tools to call"
                 : "'\(skill)' is a \(kind.rawValue) skill, which this version of the plugin host cannot call yet"
         case .plugin(let error): return error.description
+        case .ffi(let error): return error.description
+        case .manifest(let error): return "\(error); fix skill.json and reinstall the skill"
         case .runner(let error): return error.description
         }
     }

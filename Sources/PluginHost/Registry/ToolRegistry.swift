@@ -34,7 +34,7 @@ public final class ToolRegistry: @unchecked Sendable {
     private var backends: [String: Backend] = [:]
 
     enum Backend {
-        case inProcess(NativePlugin)
+        case inProcess(HostedSkill)
         case runner(RunnerClient)
     }
 
@@ -71,13 +71,13 @@ public final class ToolRegistry: @unchecked Sendable {
         guard problems.isEmpty else {
             return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; "))
         }
-        guard tool.skill.kind == .native else { throw .notCallable(skill: tool.skill.name, kind: tool.skill.kind) }
+        guard tool.skill.kind == .native || tool.skill.kind == .ffi else { throw .notCallable(skill: tool.skill.name, kind: tool.skill.kind) }
         switch try backend(for: tool.skill) {
-        case .inProcess(let plugin):
+        case .inProcess(let skill):
             do {
-                return ToolResult(output: try plugin.invoke(Array(ToolInvocation.envelope(tool: tool.spec.name, arguments: arguments).encoded().utf8)))
+                return ToolResult(output: try skill.call(tool: tool.spec.name, arguments: arguments))
             } catch {
-                throw .plugin(error)
+                throw ToolCallError(hosting: error)
             }
         case .runner(let client):
             do {
@@ -111,12 +111,12 @@ public final class ToolRegistry: @unchecked Sendable {
         let made: Backend
         if policy.inProcessSkills.contains(skill.name) {
             do {
-                made = .inProcess(try NativeLoader.load(try NativeSkillFolder(root: skill.root), mode: .inProcess))
-            } catch .toolchainMismatch, .requiresIsolation {
+                made = .inProcess(try HostedSkill.load(root: skill.root, mode: .inProcess))
+            } catch PluginError.toolchainMismatch, PluginError.requiresIsolation {
                 // Trusted, but not safe to share this process: run it isolated instead.
                 made = runner(for: skill)
             } catch {
-                throw .plugin(error)
+                throw ToolCallError(hosting: error)
             }
         } else {
             made = runner(for: skill)

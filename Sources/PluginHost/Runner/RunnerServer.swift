@@ -4,7 +4,7 @@ import Glibc
 import Foundation
 import MementoCore
 
-/// The runner side: `memento runner --skill DIR` loads one native skill and serves the runner
+/// The runner side: `memento runner --skill DIR` loads one native or FFI skill and serves the runner
 /// protocol on the stdin/stdout it was started with.
 public enum RunnerServer {
     /// Serves until EOF or `shutdown`; returns the process exit status.
@@ -23,18 +23,21 @@ public enum RunnerServer {
         _ = fcntl(output, F_SETFD, FD_CLOEXEC)
         let channel = LineChannel(input: input, output: output)
 
-        let plugin: NativePlugin
+        let skill: HostedSkill
+        let manifest: SkillManifest
         do {
-            plugin = try NativeLoader.load(try NativeSkillFolder(root: skillRoot), mode: .runner)
+            manifest = try SkillManifest.load(from: URL(fileURLWithPath: skillRoot + "/" + SkillManifest.fileName))
+            skill = try HostedSkill.load(root: skillRoot, mode: .runner)
         } catch {
-            send(RunnerProtocol.notification(RunnerProtocol.failed, ["message": .string(error.description)]), on: channel)
+            send(RunnerProtocol.notification(RunnerProtocol.failed, ["message": .string("\(error)")]), on: channel)
             return 3
         }
         send(RunnerProtocol.notification(RunnerProtocol.ready, [
             "abi": .string("\(NativeABI.major).\(NativeABI.minor)"),
             "protocol": .number(JSONNumber(RunnerProtocol.version)),
-            "name": .string(plugin.folder.name),
-            "version": .string(plugin.folder.manifest.version.description),
+            "name": .string(manifest.name),
+            "version": .string(manifest.version.description),
+            "kind": .string(manifest.kind.rawValue),
             "pid": .number(JSONNumber(getpid())),
         ]), on: channel)
 
@@ -44,7 +47,7 @@ public enum RunnerServer {
                 line = try channel.readLine()
             } catch {
                 // EOF or a broken pipe: the host is gone or done with us.
-                plugin.destroy()
+                skill.destroy()
                 return 0
             }
             guard let request = try? JSONValue.parse(bytes: line) else {
@@ -54,19 +57,18 @@ public enum RunnerServer {
             let id = request["id"] ?? .null
             switch request["method"]?.stringValue {
             case RunnerProtocol.shutdown:
-                plugin.destroy()
+                skill.destroy()
                 return 0
             case RunnerProtocol.invoke:
                 guard let tool = request["params"]?["tool"]?.stringValue else {
                     send(RunnerProtocol.error(id: id, code: -32602, message: "invoke needs params.tool"), on: channel)
                     continue
                 }
-                let envelope = ToolInvocation.envelope(tool: tool, arguments: request["params"]?["arguments"] ?? [:])
                 do {
-                    let reply = try plugin.invoke(Array(envelope.encoded().utf8))
+                    let reply = try skill.call(tool: tool, arguments: request["params"]?["arguments"] ?? [:])
                     send(RunnerProtocol.result(id: id, reply), on: channel)
                 } catch {
-                    send(RunnerProtocol.error(id: id, code: -32603, message: error.description), on: channel)
+                    send(RunnerProtocol.error(id: id, code: -32603, message: "\(error)"), on: channel)
                 }
             default:
                 send(RunnerProtocol.error(id: id, code: -32601, message: "unknown method \(request["method"]?.encoded() ?? "null")"), on: channel)
