@@ -10,13 +10,14 @@ import MementoCore
 /// loads; a call converts JSON arguments exactly (no silent truncation) and returns
 /// `{"result": value}`. The library is never unloaded.
 public final class FFISkill: @unchecked Sendable {
-    public let name: String
+    public let manifest: SkillManifest
+    public var name: String { manifest.name }
     private let tools: [String: PreparedTool]
     /// A C function is not known to be reentrant; calls are serialised.
     private let lock = NSLock()
 
     public init(manifest: SkillManifest) throws(FFIError) {
-        name = manifest.name
+        self.manifest = manifest
         guard let soname = manifest.entry?.soname, !soname.isEmpty else {
             throw .libraryNotAllowed(manifest.entry?.library ?? "")
         }

@@ -7,7 +7,9 @@ import SkillABI
 public final class NativePlugin: @unchecked Sendable {
     public let folder: NativeSkillFolder
     public let mode: LoadMode
-    private let descriptor: UnsafePointer<skill_descriptor>
+    private let invokeFunction: @convention(c) (UnsafeMutableRawPointer?, UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<skill_buf>?) -> Int32
+    private let freeFunction: @convention(c) (UnsafeMutablePointer<skill_buf>?) -> Void
+    private let destroyFunction: @convention(c) (UnsafeMutableRawPointer?) -> Void
     private let instance: UnsafeMutableRawPointer?
     private let hostAPI: UnsafeMutablePointer<skill_host_api>
     /// Held around `invoke` unless the plugin sets SKILL_FLAG_THREAD_SAFE (ABI rule 6), and
@@ -17,15 +19,21 @@ public final class NativePlugin: @unchecked Sendable {
     private var destroyed = false
 
     init(folder: NativeSkillFolder, mode: LoadMode, descriptor: UnsafePointer<skill_descriptor>) throws(PluginError) {
+        let d = descriptor.pointee
+        // DescriptorCheck already refused NULL pointers; this keeps the type system in agreement.
+        guard let create = d.create, let invoke = d.invoke, let free = d.free_buf, let destroy = d.destroy else {
+            throw .missingFunction(skill: folder.name, field: "create/invoke/free_buf/destroy")
+        }
         self.folder = folder
         self.mode = mode
-        self.descriptor = descriptor
-        self.threadSafe = descriptor.pointee.flags & NativeABI.threadSafeFlag != 0
+        invokeFunction = invoke
+        freeFunction = free
+        destroyFunction = destroy
+        threadSafe = d.flags & NativeABI.threadSafeFlag != 0
         hostAPI = .allocate(capacity: 1)
         hostAPI.initialize(to: NativePlugin.makeHostAPI(for: folder.name))
         var created: UnsafeMutableRawPointer?
-        // DescriptorCheck guaranteed the four function pointers are non-NULL.
-        let code = descriptor.pointee.create!(hostAPI, &created)
+        let code = create(hostAPI, &created)
         guard code == Int32(SKILL_OK) else {
             hostAPI.deallocate()
             throw .createFailed(skill: folder.name, code: code)
@@ -42,9 +50,9 @@ public final class NativePlugin: @unchecked Sendable {
             defer { if !threadSafe { callLock.unlock() } }
             var buffer = skill_buf(ptr: nil, len: 0, reserved: nil)
             _ = request.withUnsafeBufferPointer { input in
-                descriptor.pointee.invoke!(instance, input.baseAddress, input.count, &buffer)
+                invokeFunction(instance, input.baseAddress, input.count, &buffer)
             }
-            defer { descriptor.pointee.free_buf!(&buffer) }
+            defer { freeFunction(&buffer) }
             guard let pointer = buffer.ptr else { return [] }
             return Array(UnsafeBufferPointer(start: pointer, count: buffer.len))
         }()
@@ -63,7 +71,7 @@ public final class NativePlugin: @unchecked Sendable {
         defer { callLock.unlock() }
         guard !destroyed else { return }
         destroyed = true
-        descriptor.pointee.destroy!(instance)
+        destroyFunction(instance)
         hostAPI.deallocate()
     }
 

@@ -12,17 +12,6 @@ public enum ToolCallError: Error, Sendable, CustomStringConvertible {
     case manifest(ManifestError)
     case runner(RunnerError)
 
-    /// Wraps what loading or calling a skill in this process threw.
-    init(hosting error: any Error) {
-        switch error {
-        case let error as PluginError: self = .plugin(error)
-        case let error as FFIError: self = .ffi(error)
-        case let error as ManifestError: self = .manifest(error)
-        case let error as ToolCallError: self = error
-        default: self = .plugin(.unreadable(path: "skill", reason: "\(error)"))
-        }
-    }
-
     public var description: String {
         switch self {
         case .badName(let name):

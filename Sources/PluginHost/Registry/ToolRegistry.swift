@@ -74,11 +74,7 @@ public final class ToolRegistry: @unchecked Sendable {
         guard tool.skill.kind == .native || tool.skill.kind == .ffi else { throw .notCallable(skill: tool.skill.name, kind: tool.skill.kind) }
         switch try backend(for: tool.skill) {
         case .inProcess(let skill):
-            do {
-                return ToolResult(output: try skill.call(tool: tool.spec.name, arguments: arguments))
-            } catch {
-                throw ToolCallError(hosting: error)
-            }
+            return ToolResult(output: try skill.call(tool: tool.spec.name, arguments: arguments))
         case .runner(let client):
             do {
                 return ToolResult(output: try client.call(tool: tool.spec.name, arguments: arguments))
@@ -112,11 +108,9 @@ public final class ToolRegistry: @unchecked Sendable {
         if policy.inProcessSkills.contains(skill.name) {
             do {
                 made = .inProcess(try HostedSkill.load(root: skill.root, mode: .inProcess))
-            } catch PluginError.toolchainMismatch, PluginError.requiresIsolation {
+            } catch .plugin(.toolchainMismatch), .plugin(.requiresIsolation) {
                 // Trusted, but not safe to share this process: run it isolated instead.
                 made = runner(for: skill)
-            } catch {
-                throw ToolCallError(hosting: error)
             }
         } else {
             made = runner(for: skill)

@@ -24,14 +24,13 @@ public enum RunnerServer {
         let channel = LineChannel(input: input, output: output)
 
         let skill: HostedSkill
-        let manifest: SkillManifest
         do {
-            manifest = try SkillManifest.load(from: URL(fileURLWithPath: skillRoot + "/" + SkillManifest.fileName))
             skill = try HostedSkill.load(root: skillRoot, mode: .runner)
         } catch {
-            send(RunnerProtocol.notification(RunnerProtocol.failed, ["message": .string("\(error)")]), on: channel)
+            send(RunnerProtocol.notification(RunnerProtocol.failed, ["message": .string(error.description)]), on: channel)
             return 3
         }
+        let manifest = skill.manifest
         send(RunnerProtocol.notification(RunnerProtocol.ready, [
             "abi": .string("\(NativeABI.major).\(NativeABI.minor)"),
             "protocol": .number(JSONNumber(RunnerProtocol.version)),
@@ -68,7 +67,7 @@ public enum RunnerServer {
                     let reply = try skill.call(tool: tool, arguments: request["params"]?["arguments"] ?? [:])
                     send(RunnerProtocol.result(id: id, reply), on: channel)
                 } catch {
-                    send(RunnerProtocol.error(id: id, code: -32603, message: "\(error)"), on: channel)
+                    send(RunnerProtocol.error(id: id, code: -32603, message: error.description), on: channel)
                 }
             default:
                 send(RunnerProtocol.error(id: id, code: -32601, message: "unknown method \(request["method"]?.encoded() ?? "null")"), on: channel)
