@@ -68,6 +68,7 @@ let package = Package(
                 "Verify",
                 "PluginHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .testTarget(name: "MementoCoreTests", dependencies: ["MementoCore"]),

@@ -13,6 +13,7 @@ enum CommandRegistry {
         DoctorCommand.self,
         ToolsCommand.self,
         CallCommand.self,
+        SkillCommand.self,
         RunnerCommand.self,
     ]
 }

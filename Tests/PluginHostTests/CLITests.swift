@@ -105,3 +105,36 @@ struct CLITests {
         #expect(!(try Memento.run(["--help"], home: workspace.root).stdout.contains("runner")))
     }
 }
+
+@Suite("memento skill pack", .timeLimit(.minutes(2)))
+struct SkillPackTests {
+    @Test func packRecordsTheHashAndTheArchiveInstallsAndRuns() throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "packed"
+        let built = try workspace.skill(options)
+        let folder = workspace.root + "/packed"
+        try FileSystem.rename(built, to: folder)
+        // Start from a manifest without a hash, as an author's build leaves it.
+        try workspace.manifest(options, sha256: nil).encodedData(.pretty).write(to: URL(fileURLWithPath: folder + "/skill.json"))
+        let home = workspace.root + "/home"
+        let archive = workspace.root + "/packed-1.0.0.skill"
+
+        let packed = try Memento.run(["skill", "pack", folder, "--output", archive], home: home)
+        #expect(packed.status == 0, "\(packed.stderr)")
+        #expect(packed.stdout.contains(archive))
+        let recorded = try JSONValue.parse(bytes: Data(contentsOf: URL(fileURLWithPath: folder + "/skill.json")))["entry"]?["sha256"]?.stringValue
+        #expect(recorded == (try SHA256Hex.ofFile(atPath: folder + "/libskill.so")))
+
+        #expect(try Memento.run(["install", archive], home: home).status == 0)
+        let called = try Memento.run(["call", "packed.echo", "--args", #"{"text":"zip"}"#, "--json"], home: home)
+        #expect(called.status == 0, "\(called.stderr)")
+
+        // A library that is not a loadable plugin is refused at pack time, not at first call.
+        try Data("not a library".utf8).write(to: URL(fileURLWithPath: folder + "/libskill.so"))
+        let refused = try Memento.run(["skill", "pack", folder, "--output", workspace.root + "/bad.skill"], home: home)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("not an ELF file"))
+        #expect(!FileManager.default.fileExists(atPath: workspace.root + "/bad.skill"))
+    }
+}

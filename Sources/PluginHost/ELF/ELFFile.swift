@@ -31,8 +31,10 @@ public struct ELFFile: Sendable {
 
     public init(bytes: [UInt8]) throws(ELFError) {
         let reader = ByteReader(bytes)
+        guard bytes.starts(with: [0x7F, 0x45, 0x4C, 0x46]) else {
+            throw bytes.count < 4 && [0x7F, 0x45, 0x4C, 0x46].starts(with: bytes) ? .truncated("the file is \(bytes.count) bytes") : .notELF
+        }
         guard bytes.count >= 64 else { throw .truncated("the file is \(bytes.count) bytes, shorter than an ELF header") }
-        guard bytes[0] == 0x7F, bytes[1] == 0x45, bytes[2] == 0x4C, bytes[3] == 0x46 else { throw .notELF }
         guard bytes[4] == 2 else { throw .unsupportedClass(bytes[4]) }
         guard bytes[5] == 1 else { throw .unsupportedByteOrder }
 

@@ -11,7 +11,9 @@ public struct VerifiedLibrary: Sendable {
     public let sha256: String
     public let elf: ELFFile
 
-    public init(path: String, expectedSha256: String) throws(PluginError) {
+    /// `expectedSha256` nil reads and checks without a recorded hash: `memento skill pack` uses
+    /// that to compute the hash it records.
+    public init(path: String, expectedSha256: String?) throws(PluginError) {
         let file: FileDescriptor
         do {
             file = try FileDescriptor.open(path, .readOnlyNoFollow)
@@ -31,7 +33,7 @@ public struct VerifiedLibrary: Sendable {
             throw .unreadable(path: path, reason: "\(error)")
         }
         sha256 = bytes.withUnsafeBytes { SHA256Hex.of($0) }
-        guard sha256 == expectedSha256 else { throw .hashMismatch(path: path, expected: expectedSha256, actual: sha256) }
+        if let expectedSha256, sha256 != expectedSha256 { throw .hashMismatch(path: path, expected: expectedSha256, actual: sha256) }
         self.path = path
         elf = try ELFCheck.check(bytes, path: path)
     }
