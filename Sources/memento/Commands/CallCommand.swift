@@ -19,6 +19,7 @@ struct CallCommand: ParsableCommand {
               memento call csv-stats.summarize --args '{"path": "data.csv"}'
               memento call hello.greet --args '{"name": "Ada"}' --json
               memento call hello.greet --skill-dir ./build/hello --args '{"name": "Ada"}'
+              memento call hello.greet --args '{"name": "Ada"}' --repeat 10000   (latency on stderr)
             """
     )
 
@@ -42,8 +43,12 @@ struct CallCommand: ParsableCommand {
     @Option(name: .customLong("skill-dir"), help: ArgumentHelp("Also consider this skill folder, installed or not (for authors).", valueName: "dir"))
     var skillDirectory: String?
 
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Call this many more times after the first and print latency percentiles to stderr.", valueName: "n"))
+    var repetitions: Int = 0
+
     func validate() throws {
         guard timeout > 0, timeout <= 86_400 else { throw ValidationError("--timeout must be between 0 and 86400 seconds") }
+        guard (0...10_000_000).contains(repetitions) else { throw ValidationError("--repeat must be between 0 and 10000000") }
     }
 
     func run() throws {
@@ -64,6 +69,7 @@ struct CallCommand: ParsableCommand {
         let registry = try homeOptions.toolRegistry(policy: policy, extraSkillFolders: folder.map { [$0] } ?? [])
         defer { registry.shutdown() }
         let result = try registry.call(tool, arguments: arguments)
+        if repetitions > 0 { try measure(registry, arguments) }
         if json || !result.isError {
             Terminal.printJSON(result.output)
         }
@@ -71,5 +77,24 @@ struct CallCommand: ParsableCommand {
             if !json { Terminal.note("error: \(message)") }
             throw ExitCode(1)
         }
+    }
+
+    /// Times repetitions warm calls one by one; the first call above paid for loading or spawning.
+    private func measure(_ registry: ToolRegistry, _ arguments: JSONValue) throws {
+        let clock = ContinuousClock()
+        var samples: [Duration] = []
+        samples.reserveCapacity(repetitions)
+        for _ in 0..<repetitions {
+            let started = clock.now
+            _ = try registry.call(tool, arguments: arguments)
+            samples.append(clock.now - started)
+        }
+        samples.sort()
+        func micros(_ duration: Duration) -> String {
+            String(format: "%.1f", Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6)
+        }
+        let total = samples.reduce(Duration.zero, +)
+        let mode = registry.executionStatus(of: tool.split(separator: ".").dropLast().joined(separator: ".")) ?? "?"
+        Terminal.note("\(repetitions) calls (\(mode)): p50 \(micros(samples[samples.count / 2])) µs, p99 \(micros(samples[samples.count * 99 / 100])) µs, mean \(micros(total / repetitions)) µs")
     }
 }
