@@ -17,6 +17,7 @@ struct SwiftPluginTests {
             ["name": "greet", "description": "Greets someone.",
              "input_schema": ["type": "object", "properties": ["name": ["type": "string"]], "required": ["name"]]],
             ["name": "fail", "description": "Always refuses."],
+            ["name": "trap", "description": "Calls fatalError."],
         ],
     ]
 
@@ -26,13 +27,15 @@ struct SwiftPluginTests {
 
         struct Greeter: Skill {
             static let identity = SkillIdentity(name: "greeter", version: "1.2.0", manifest: MANIFEST)
-            static let tools: [SkillTool<Greeter>] = [.tool("greet", Greeter.greet), .tool("fail", Greeter.fail)]
+            static let tools: [SkillTool<Greeter>] = [.tool("greet", Greeter.greet), .tool("fail", Greeter.fail), .tool("trap", Greeter.trap)]
 
             struct Input: Decodable { let name: String }
             struct Output: Encodable { let text: String; let length: Int }
 
             func greet(_ input: Input) throws -> Output { Output(text: "Hello, \(input.name)!", length: input.name.count) }
             func fail(_ input: Input) throws -> Output { throw SkillError("not_welcome", "\(input.name) is not welcome") }
+            // A trap is not an error: no SDK can turn it into JSON. Only isolation contains it.
+            func trap(_ input: Input) throws -> Output { fatalError("trap requested by \(input.name)") }
         }
 
         @c(skill_abi_v1_entry)
@@ -90,5 +93,21 @@ struct SwiftPluginTests {
         let client = runnerClient(folder, name: "greeter")
         defer { client.stop() }
         #expect(try client.call(tool: "greet", arguments: ["name": "Grace"]) == ["length": 5, "text": "Hello, Grace!"])
+        // fatalError in a runner: SIGILL (ud2), reported; the next call gets a fresh runner.
+        let trapped = runnerError { _ = try client.call(tool: "trap", arguments: ["name": "Eve"]) }
+        guard case .crashed(_, let how, _)? = trapped else {
+            Issue.record("expected a crash, got \(String(describing: trapped))")
+            return
+        }
+        #expect(how == "killed by signal 4 (SIGILL)")
+        #expect(try client.call(tool: "greet", arguments: ["name": "Ada"])["text"] == "Hello, Ada!")
+    }
+
+    @Test func fatalErrorInProcessEndsTheHostWithSIGILL() throws {
+        let workspace = try PluginWorkspace()
+        let folder = try SwiftPluginTests.build(in: workspace)
+        let result = try Memento.run(["call", "greeter.trap", "--skill-dir", folder, "--in-process", "--args", #"{"name":"Eve"}"#],
+                                     home: workspace.root + "/home")
+        #expect(result.signal == SIGILL, "status \(result.status): \(result.stderr)")
     }
 }
