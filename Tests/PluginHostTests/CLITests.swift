@@ -138,3 +138,47 @@ struct SkillPackTests {
         #expect(!FileManager.default.fileExists(atPath: workspace.root + "/bad.skill"))
     }
 }
+
+@Suite("memento skill new and build", .timeLimit(.minutes(5)))
+struct SkillTemplateTests {
+    @Test func aNativeTemplateBuildsPacksInstallsAndRuns() throws {
+        let workspace = try PluginWorkspace()
+        let home = workspace.root + "/home"
+        let made = try Memento.run(["skill", "new", "hello-kit", "--kind", "native", "--sdk", PluginWorkspace.sdkRoot, "--directory", workspace.root], home: home)
+        #expect(made.status == 0, "\(made.stderr)")
+        let folder = workspace.root + "/hello-kit"
+
+        // Compiles the template with SwiftPM against this SkillSDK: seconds, not minutes.
+        let built = try Memento.run(["skill", "build", folder], home: home)
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder + "/libhello-kit.so"))
+
+        for mode in [[], ["--in-process"]] {
+            let called = try Memento.run(["call", "hello-kit.hello", "--skill-dir", folder, "--args", #"{"name":"Ada"}"#, "--json"] + mode, home: home)
+            #expect(called.status == 0, "\(mode): \(called.stderr)")
+            #expect(try JSONValue.parse(called.stdout) == ["greeting": "Hello, Ada!"])
+        }
+        // The template's schema (minLength 1) refuses an empty name before the plugin runs.
+        let refused = try Memento.run(["call", "hello-kit.hello", "--skill-dir", folder, "--args", #"{"name":""}"#], home: home)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("arguments.name: shorter than 1 characters"))
+
+        let archive = workspace.root + "/hello-kit.skill"
+        #expect(try Memento.run(["skill", "pack", folder, "--output", archive], home: home).status == 0)
+        #expect(try Memento.run(["install", archive], home: home).status == 0)
+        let tools = try Memento.run(["tools"], home: home)
+        #expect(tools.stdout.contains("hello-kit.hello"))
+    }
+
+    @Test func anInstructionsTemplateInstalls() throws {
+        let workspace = try PluginWorkspace()
+        let home = workspace.root + "/home"
+        #expect(try Memento.run(["skill", "new", "meeting-notes", "--directory", workspace.root], home: home).status == 0)
+        let installed = try Memento.run(["install", workspace.root + "/meeting-notes"], home: home)
+        #expect(installed.status == 0, "\(installed.stderr)")
+        #expect(try Memento.run(["skill", "new", "Bad_Name"], home: home).status == 2)
+        let again = try Memento.run(["skill", "new", "meeting-notes", "--directory", workspace.root], home: home)
+        #expect(again.status == 2)
+        #expect(again.stderr.contains("already exists"))
+    }
+}

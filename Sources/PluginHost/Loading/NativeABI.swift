@@ -1,4 +1,5 @@
 import SkillABI
+import SkillToolchain
 
 /// The host's side of `skill_abi.h`: the version it speaks and the sizes it requires.
 public enum NativeABI {
@@ -10,4 +11,6 @@ public enum NativeABI {
     public static let descriptorSizeV1 = MemoryLayout<skill_descriptor>.size
     public static let threadSafeFlag = UInt32(SKILL_FLAG_THREAD_SAFE)
     public static let requireIsolationFlag = UInt32(SKILL_FLAG_REQUIRE_ISOLATION)
+    /// The `build_info` a Swift plugin needs to load into this host in-process.
+    public static let hostToolchain = SkillToolchain.id
 }

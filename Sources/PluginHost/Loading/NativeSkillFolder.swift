@@ -45,7 +45,7 @@ public struct NativeSkillFolder: Sendable {
     }
 
     /// Drops `entry.sha256`, the one member a library cannot embed about itself.
-    static func comparable(_ manifest: JSONValue) -> JSONValue {
+    public static func comparable(_ manifest: JSONValue) -> JSONValue {
         guard case .object(var members) = manifest, case .object(var entry)? = members["entry"] else { return manifest }
         entry["sha256"] = nil
         members["entry"] = .object(entry)

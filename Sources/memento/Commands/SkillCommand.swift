@@ -4,7 +4,7 @@ import ArgumentParser
 struct SkillCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "skill",
-        abstract: "Author skills: pack a skill folder into an installable archive.",
-        subcommands: [SkillPackCommand.self]
+        abstract: "Author skills: create one from a template, build a native one, pack it into an archive.",
+        subcommands: [SkillNewCommand.self, SkillBuildCommand.self, SkillPackCommand.self]
     )
 }

@@ -51,7 +51,8 @@ struct SkillPackCommand: ParsableCommand {
     static func zip(_ root: String, topFolder: String, to destination: String) throws {
         let listing: (files: [FolderTree.File], directories: [String])
         do {
-            listing = try FolderTree.files(in: root)
+            // Build outputs and editor state are not part of a skill.
+            listing = try FolderTree.files(in: root, ignoring: FolderTree.ignoredNames.union([".build", ".swiftpm"]))
         } catch {
             throw CommandError("cannot pack \(root): \(error)")
         }
