@@ -28,6 +28,7 @@ final class PluginWorkspace {
         ["name": "print", "description": "Spams stdout."],
         ["name": "stdin", "description": "Reads stdin."],
         ["name": "empty", "description": "Returns an empty buffer."],
+        ["name": "slow", "description": "Sleeps 2 ms."],
     ]
 
     init() throws {

@@ -116,6 +116,10 @@ static int32_t invoke_tool(const uint8_t *in, size_t in_len, skill_buf *out) {
     snprintf(text, sizeof text, "{\"read\":%zd}", got);
     return replys(out, text);
   }
+  if (is_tool(in, in_len, "slow")) {
+    usleep(2000); /* long enough for concurrent calls to overlap if the host lets them */
+    return replys(out, "{\"slept_ms\":2}");
+  }
   if (is_tool(in, in_len, "empty")) {
     out->ptr = NULL; out->len = 0; out->reserved = NULL;
     return SKILL_OK;
@@ -168,8 +172,10 @@ static const skill_descriptor descriptor = {
 #else
   .struct_size = sizeof(skill_descriptor),
 #endif
-#ifdef REQUIRE_ISOLATION
+#if defined(REQUIRE_ISOLATION)
   .flags = SKILL_FLAG_REQUIRE_ISOLATION,
+#elif defined(THREAD_SAFE)
+  .flags = SKILL_FLAG_THREAD_SAFE,
 #else
   .flags = 0,
 #endif
