@@ -20,7 +20,7 @@ final class LoadedImages: @unchecked Sendable {
     private let lock = NSLock()
     private var images: [String: Image] = [:]
 
-    var count: Int { lock.withLock { images.count } }
+    func contains(sha256: String) -> Bool { lock.withLock { images[sha256] != nil } }
 
     /// Maps `library` from a sealed memfd unless the same bytes are already mapped.
     func image(for library: VerifiedLibrary) throws(PluginError) -> Image {

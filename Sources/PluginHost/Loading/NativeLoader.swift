@@ -18,7 +18,4 @@ public enum NativeLoader {
         try DescriptorCheck.validate(descriptor, against: folder, mode: mode)
         return try NativePlugin(folder: folder, mode: mode, descriptor: descriptor)
     }
-
-    /// How many distinct images this process has mapped; it never decreases.
-    public static var loadedImageCount: Int { LoadedImages.shared.count }
 }
