@@ -9,17 +9,17 @@ import Testing
 /// version script, as a SkillSDK template build does.
 @Suite("Swift plugins written with SkillKit", .timeLimit(.minutes(3)))
 struct SwiftPluginTests {
-    static let manifest: JSONValue = [
+    static func manifest(buildInfo: String) -> JSONValue { [
         "manifest_version": 1, "name": "greeter", "version": "1.2.0", "kind": "native",
         "description": "Greets people. Use when asked to greet someone.",
-        "entry": ["library": "libskill.so"], "abi": ["major": 1, "minor": 0], "build": ["info": .string(SkillToolchain.id)],
+        "entry": ["library": "libskill.so"], "abi": ["major": 1, "minor": 0], "build": ["info": .string(buildInfo)],
         "tools": [
             ["name": "greet", "description": "Greets someone.",
              "input_schema": ["type": "object", "properties": ["name": ["type": "string"]], "required": ["name"]]],
             ["name": "fail", "description": "Always refuses."],
             ["name": "trap", "description": "Calls fatalError."],
         ],
-    ]
+    ] }
 
     static let source = #"""
         import SkillABI
@@ -44,10 +44,12 @@ struct SwiftPluginTests {
         }
         """#
 
-    /// Builds the greeter skill folder; returns its path.
-    static func build(in workspace: PluginWorkspace) throws -> String {
-        let work = workspace.root + "/swift"
-        let folder = workspace.root + "/greeter"
+    /// Builds the greeter skill folder; returns its path. `staticStdlib` links the Swift runtime
+    /// into the plugin (`-static-stdlib`), which records build_info "static".
+    static func build(in workspace: PluginWorkspace, staticStdlib: Bool = false) throws -> String {
+        let work = workspace.root + (staticStdlib ? "/swift-static" : "/swift")
+        let folder = workspace.root + (staticStdlib ? "/static/greeter" : "/greeter")
+        let manifest = manifest(buildInfo: staticStdlib ? SkillToolchain.staticStdlib : SkillToolchain.id)
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let sdk = PluginWorkspace.sdkRoot + "/Sources"
@@ -57,12 +59,13 @@ struct SwiftPluginTests {
         let common = ["swiftc", "-swift-version", "6", "-parse-as-library", "-I", work, "-Xcc", "-fmodule-map-file=\(work)/module.modulemap"]
         for module in ["SkillToolchain", "SkillKit"] {
             let files = try FileManager.default.contentsOfDirectory(atPath: sdk + "/" + module).filter { $0.hasSuffix(".swift") }.map { sdk + "/" + module + "/" + $0 }
-            try PluginWorkspace.run(swiftc, common + ["-emit-module", "-emit-library", "-static", "-module-name", module,
-                                                      "-emit-module-path", work + "/\(module).swiftmodule", "-o", work + "/lib\(module).a"] + files)
+            try PluginWorkspace.run(swiftc, common + (staticStdlib ? ["-D", "SKILL_STATIC_STDLIB"] : []) + [
+                "-emit-module", "-emit-library", "-static", "-module-name", module,
+                "-emit-module-path", work + "/\(module).swiftmodule", "-o", work + "/lib\(module).a"] + files)
         }
         let manifestLiteral = "#\"" + manifest.encoded() + "\"#"
         try Data(source.replacingOccurrences(of: "MANIFEST", with: manifestLiteral).utf8).write(to: URL(fileURLWithPath: work + "/greeter.swift"))
-        try PluginWorkspace.run(swiftc, common + ["-emit-library", "-module-name", "Skill_greeter_\(getpid())", work + "/greeter.swift",
+        try PluginWorkspace.run(swiftc, common + (staticStdlib ? ["-static-stdlib"] : []) + ["-emit-library", "-module-name", "Skill_greeter_\(getpid())", work + "/greeter.swift",
                                                   work + "/libSkillKit.a", work + "/libSkillToolchain.a",
                                                   "-Xlinker", "--version-script=\(PluginWorkspace.sdkRoot)/skill.map", "-Xlinker", "-z", "-Xlinker", "now",
                                                   "-o", folder + "/libskill.so"])
@@ -109,5 +112,18 @@ struct SwiftPluginTests {
         let result = try Memento.run(["call", "greeter.trap", "--skill-dir", folder, "--in-process", "--args", #"{"name":"Eve"}"#],
                                      home: workspace.root + "/home")
         #expect(result.signal == SIGILL, "status \(result.status): \(result.stderr)")
+    }
+
+    @Test func aStaticStdlibPluginRunsOnlyInARunner() throws {
+        let workspace = try PluginWorkspace()
+        let folder = try SwiftPluginTests.build(in: workspace, staticStdlib: true)
+        // Its own runtime inside: no Swift library among NEEDED (plugin-abi.md §7.3).
+        let elf = try ELFCheck.check(try PluginWorkspace.read(folder + "/libskill.so"), path: "libskill.so")
+        #expect(!elf.neededLibraries.contains { $0.hasPrefix("libswift") || $0.hasPrefix("libFoundation") })
+        #expect(caseName(loadError(folder)) == "toolchainMismatch")
+
+        let client = runnerClient(folder, name: "greeter")
+        defer { client.stop() }
+        #expect(try client.call(tool: "greet", arguments: ["name": "Static"]) == ["length": 6, "text": "Hello, Static!"])
     }
 }

@@ -67,7 +67,7 @@ private final class Exported: @unchecked Sendable {
             name: Exported.cString(identity.name), version: Exported.cString(identity.version),
             manifest_json: Exported.cString(identity.manifest),
             // Lives as long as the image, like the descriptor.
-            build_info: UnsafePointer(strdup(SkillToolchain.id)),
+            build_info: UnsafePointer(strdup(Exported.buildInfo)),
             create: { _, out in
                 guard let out, let make = Exported.shared.makeInstance, let instance = try? make() else { return Int32(SKILL_ERR_FAILED) }
                 out.pointee = Unmanaged.passRetained(instance).toOpaque()
@@ -99,6 +99,16 @@ private final class Exported: @unchecked Sendable {
         ))
         built = descriptor
         return UnsafePointer(descriptor)
+    }
+
+    /// A `-static-stdlib` build carries its own Swift runtime and may only run in a runner;
+    /// such builds compile SkillKit with `-D SKILL_STATIC_STDLIB` (plugin-abi.md §7.3).
+    private static var buildInfo: String {
+        #if SKILL_STATIC_STDLIB
+        return SkillToolchain.staticStdlib
+        #else
+        return SkillToolchain.id
+        #endif
     }
 
     private static func cString(_ text: StaticString) -> UnsafePointer<CChar> {
