@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "MCP", targets: ["MCP"]),
         .library(name: "Verify", targets: ["Verify"]),
         .library(name: "SkillMarket", targets: ["SkillMarket"]),
+        .library(name: "PluginHost", targets: ["PluginHost"]),
     ],
     dependencies: [
         .package(path: "SkillSDK"),
@@ -24,6 +25,7 @@ let package = Package(
     targets: [
         .target(name: "CSystemShims"),
         .target(name: "CCurlShims", linkerSettings: [.linkedLibrary("curl")]),
+        .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         .target(
             name: "MementoCore",
             dependencies: [
@@ -44,6 +46,16 @@ let package = Package(
         .target(
             name: "MCP",
             dependencies: ["MementoCore", "CSystemShims", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "PluginHost",
+            dependencies: [
+                "MementoCore",
+                "CSystemShims",
+                "CFFI",
+                .product(name: "SkillABI", package: "SkillSDK"),
+                .product(name: "SkillToolchain", package: "SkillSDK"),
+            ]
         ),
         .target(
             name: "Verify",
@@ -67,7 +79,9 @@ let package = Package(
                 "MCP",
                 "Verify",
                 "SkillMarket",
+                "PluginHost",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
         .target(name: "TestSupport", dependencies: ["MementoCore"], path: "Tests/TestSupport"),
@@ -77,6 +91,14 @@ let package = Package(
             dependencies: ["SkillStore", "MementoCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "PluginHostTests",
+            dependencies: [
+                "PluginHost", "MementoCore", "CSystemShims",
+                .product(name: "SkillABI", package: "SkillSDK"), .product(name: "SkillToolchain", package: "SkillSDK"),
+            ],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "MementoCore"]),
         .testTarget(name: "SkillMarketTests", dependencies: ["SkillMarket", "SkillStore", "MementoCore", "TestSupport"]),
         .testTarget(

@@ -5,9 +5,13 @@ let package = Package(
     name: "SkillSDK",
     products: [
         .library(name: "SkillABI", targets: ["SkillABI"]),
+        .library(name: "SkillToolchain", targets: ["SkillToolchain"]),
+        .library(name: "SkillKit", targets: ["SkillKit"]),
     ],
     targets: [
         .target(name: "SkillABI"),
+        .target(name: "SkillToolchain"),
+        .target(name: "SkillKit", dependencies: ["SkillABI", "SkillToolchain"]),
     ],
     swiftLanguageModes: [.v6]
 )

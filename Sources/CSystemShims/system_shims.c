@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 #include "system_shims.h"
 
 int memento_syncfs(int fd) {
@@ -19,5 +22,40 @@ int memento_rename_exchange(const char *first, const char *second) {
 #else
   errno = ENOSYS;
   return -1;
+#endif
+}
+
+#ifdef __linux__
+#define MEMENTO_SEALS (F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL)
+#endif
+
+
+int memento_memfd_create_sealable(const char *name) {
+#ifdef __linux__
+  return memfd_create(name, MFD_ALLOW_SEALING | MFD_CLOEXEC);
+#else
+  (void)name;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+int memento_memfd_seal(int fd) {
+#ifdef __linux__
+  return fcntl(fd, F_ADD_SEALS, MEMENTO_SEALS);
+#else
+  (void)fd;
+  errno = ENOSYS;
+  return -1;
+#endif
+}
+
+int memento_memfd_is_sealed(int fd) {
+#ifdef __linux__
+  int seals = fcntl(fd, F_GET_SEALS);
+  return seals >= 0 && (seals & MEMENTO_SEALS) == MEMENTO_SEALS;
+#else
+  (void)fd;
+  return 0;
 #endif
 }

@@ -19,5 +19,9 @@ enum CommandRegistry {
         DoctorCommand.self,
         MarketCommand.self,
         MCPCommand.self,
+        ToolsCommand.self,
+        CallCommand.self,
+        SkillCommand.self,
+        RunnerCommand.self,
     ]
 }

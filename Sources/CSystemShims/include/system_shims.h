@@ -25,4 +25,13 @@ int memento_spawn(const char *path, char *const argv[], char *const envp[], cons
                   int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid_out,
                   int *failed_stage, int *failed_errno);
 
+/* An anonymous, sealable, close-on-exec memory file (memfd_create with MFD_ALLOW_SEALING); fd or -1. */
+int memento_memfd_create_sealable(const char *name);
+
+/* Seals a memfd against writes, resizing and further sealing; 0 or -1 with errno. */
+int memento_memfd_seal(int fd);
+
+/* True when fd carries every seal memento_memfd_seal adds. */
+int memento_memfd_is_sealed(int fd);
+
 #endif

@@ -14,6 +14,9 @@
  *     the process (the host never unloads a plugin).
  *  3. `in` is borrowed for the duration of `invoke` only. It is UTF-8 JSON, not
  *     NUL-terminated; `in_len` is authoritative.
+ *     The request is {"tool": NAME, "arguments": {...}}: which of the skill's
+ *     tools to run (as declared in skill.json) and its arguments, already
+ *     validated by the host against the tool's input schema.
  *  4. `invoke` ALWAYS fills `*out` with a plugin-allocated buffer: the result JSON
  *     on SKILL_OK, otherwise {"error":{"code":...,"message":...}}. The host
  *     releases it with that descriptor's `free_buf`, exactly once, never free().
@@ -73,7 +76,7 @@ typedef struct skill_descriptor {
   uint32_t flags;
   const char *name;          /* == skill.json name == store record */
   const char *version;       /* semver */
-  const char *manifest_json; /* byte-identical to the skill.json sidecar */
+  const char *manifest_json; /* skill.json as JSON, less entry.sha256 (the hash of this very library) */
   const char *build_info;    /* "swift-6.3.1-RELEASE x86_64-unknown-linux-gnu", "c", "static" */
   int32_t (*create)(const skill_host_api *host, void **out_instance);
   int32_t (*invoke)(void *instance, const uint8_t *in, size_t in_len, skill_buf *out);

@@ -1,0 +1,101 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// A native skill written in Swift: a type with one method per tool, each taking a `Decodable`
+/// input and returning an `Encodable` output. `SkillExport` turns it into the C entry point;
+/// nothing Swift crosses the boundary, only JSON bytes.
+///
+/// ```swift
+/// struct Greeter: Skill {
+///     static let identity = SkillIdentity(name: "greeter", version: "1.0.0", manifest: #"{…skill.json…}"#)
+///     static let tools: [SkillTool<Greeter>] = [.tool("greet", Greeter.greet)]
+///     struct Input: Decodable { let name: String }
+///     struct Output: Encodable { let text: String }
+///     func greet(_ input: Input) throws -> Output { Output(text: "Hello, \(input.name)!") }
+/// }
+///
+/// @c(skill_abi_v1_entry)
+/// public func skillEntry(_ major: UInt32, _ minor: UInt32) -> UnsafePointer<skill_descriptor>? { SkillExport.entry(Greeter.self, major, minor) }
+/// ```
+public protocol Skill: SendableMetatype {
+    /// One instance per `create`; its methods may keep state between calls.
+    init() throws
+    static var identity: SkillIdentity { get }
+    static var tools: [SkillTool<Self>] { get }
+}
+
+/// What the descriptor says about the skill. The strings are literals, so they are static,
+/// NUL-terminated and live as long as the image (ABI rule 2).
+public struct SkillIdentity: Sendable {
+    public let name: StaticString
+    public let version: StaticString
+    /// skill.json without `entry.sha256` (which `memento skill pack` adds after linking).
+    public let manifest: StaticString
+    /// SKILL_FLAG_* bits.
+    public let flags: UInt32
+
+    public init(name: StaticString, version: StaticString, manifest: StaticString, flags: UInt32 = 0) {
+        self.name = name
+        self.version = version
+        self.manifest = manifest
+        self.flags = flags
+    }
+}
+
+/// A failure a tool reports to its caller: becomes `{"error":{"code":…,"message":…}}`.
+public struct SkillError: Error, Sendable {
+    public let code: String
+    public let message: String
+
+    public init(_ code: String, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// One tool: its name and a type-erased call that decodes the arguments, runs the method and
+/// encodes the result.
+public struct SkillTool<S: Skill>: Sendable {
+    let name: String
+    let call: @Sendable (S, Data) throws -> Data
+
+    public static func tool<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(_ name: String, _ method: @escaping @Sendable (S) -> (Input) throws -> Output) -> SkillTool {
+        SkillTool(name: name) { skill, request in
+            let input: Input
+            do {
+                input = try JSONDecoder().decode(Arguments<Input>.self, from: request).arguments
+            } catch {
+                throw SkillError("invalid_arguments", "the arguments of \(name) do not decode: \(error)")
+            }
+            return try SkillCodec.encode(try method(skill)(input))
+        }
+    }
+}
+
+/// The request envelope the host sends: `{"tool": NAME, "arguments": {…}}`.
+struct Arguments<Input: Decodable>: Decodable {
+    let arguments: Input
+}
+
+struct ToolName: Decodable {
+    let tool: String
+}
+
+enum SkillCodec {
+    /// Sorted keys, so equal results are equal bytes in every process (plugin-abi.md §7.8).
+    static func encode(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(value)
+    }
+
+    static func error(_ code: String, _ message: String) -> Data {
+        struct Body: Encodable { let code: String; let message: String }
+        struct Reply: Encodable { let error: Body }
+        // Encoding two strings cannot fail; the literal is a last resort that is still valid JSON.
+        return (try? encode(Reply(error: Body(code: code, message: message)))) ?? Data(#"{"error":{"code":"failed","message":"unencodable error"}}"#.utf8)
+    }
+}

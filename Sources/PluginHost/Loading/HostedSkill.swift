@@ -1,0 +1,60 @@
+import Foundation
+import MementoCore
+
+/// A skill loaded into this process, whichever way it calls its code: a native plugin through
+/// the C ABI, or typed FFI tools through libffi. The runner and the registry call both alike.
+enum HostedSkill {
+    case native(NativePlugin)
+    case ffi(FFISkill)
+
+    /// Loads the skill in `root` according to its skill.json.
+    static func load(root: String, mode: LoadMode) throws(ToolCallError) -> HostedSkill {
+        let manifest: SkillManifest
+        do {
+            manifest = try SkillManifest.load(from: URL(fileURLWithPath: root + "/" + SkillManifest.fileName))
+        } catch {
+            throw .manifest(error)
+        }
+        switch manifest.kind {
+        case .ffi:
+            do { return .ffi(try FFISkill(manifest: manifest)) } catch { throw .ffi(error) }
+        case .native:
+            do { return .native(try NativeLoader.load(try NativeSkillFolder(root: root), mode: mode)) } catch { throw .plugin(error) }
+        case .script, .instructions:
+            throw .notCallable(skill: manifest.name, kind: manifest.kind)
+        }
+    }
+
+    var manifest: SkillManifest {
+        switch self {
+        case .native(let plugin): return plugin.folder.manifest
+        case .ffi(let skill): return skill.manifest
+        }
+    }
+
+    /// The tool's JSON reply. Invalid FFI arguments come back as an error reply, like a
+    /// native skill's, since they are the caller's mistake rather than the host's.
+    func call(tool: String, arguments: JSONValue) throws(ToolCallError) -> JSONValue {
+        switch self {
+        case .native(let plugin):
+            do {
+                return try plugin.invoke(Array(ToolInvocation.envelope(tool: tool, arguments: arguments).encoded().utf8))
+            } catch {
+                throw .plugin(error)
+            }
+        case .ffi(let skill):
+            do {
+                return try skill.call(tool: tool, arguments: arguments)
+            } catch .invalidArgument(_, let problem) {
+                return ToolResult.failure(code: "invalid_arguments", message: "\(tool): \(problem)").output
+            } catch {
+                throw .ffi(error)
+            }
+        }
+    }
+
+    /// Ends the instance before the runner exits; FFI tools hold no instance.
+    func destroy() {
+        if case .native(let plugin) = self { plugin.destroy() }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import MementoCore
+
+/// Where native skills run when called through the registry.
+public struct ExecutionPolicy: Sendable {
+    /// Skills the caller vouches for: they load in-process when their toolchain allows it.
+    /// Everything else, and by default everything, runs in a runner.
+    public var inProcessSkills: Set<String>
+    /// The host binary, re-executed as `EXECUTABLE runner --skill DIR`.
+    public var runnerExecutable: String
+    /// Applied to each runner the registry starts (timeouts, crash limits).
+    public var configureRunner: @Sendable (inout RunnerConfiguration) -> Void
+
+    public init(inProcessSkills: Set<String> = [], runnerExecutable: String = ExecutionPolicy.currentExecutable,
+                configureRunner: @escaping @Sendable (inout RunnerConfiguration) -> Void = { _ in })
+    {
+        self.inProcessSkills = inProcessSkills
+        self.runnerExecutable = runnerExecutable
+        self.configureRunner = configureRunner
+    }
+
+    /// This process's own binary: the runner is the host re-executed (plugin-abi.md §0.5).
+    public static var currentExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+}
+
+/// Every tool of every registered skill, in one `SKILL.TOOL` namespace. Describing reads
+/// manifests only; a skill's code is loaded (or its runner started) on its first call.
+public final class ToolRegistry: @unchecked Sendable {
+    public let skills: [RegisteredSkill]
+    public let policy: ExecutionPolicy
+    private let lock = NSLock()
+    private var backends: [String: Backend] = [:]
+
+    enum Backend {
+        case inProcess(HostedSkill)
+        case runner(RunnerClient)
+    }
+
+    public init(skills: [RegisteredSkill], policy: ExecutionPolicy = ExecutionPolicy()) {
+        self.skills = skills.sorted { $0.name < $1.name }
+        self.policy = policy
+    }
+
+    public var tools: [RegisteredTool] {
+        skills.flatMap { skill in skill.tools.map { RegisteredTool(skill: skill, spec: $0) } }
+    }
+
+    /// Resolves `SKILL.TOOL`. Skill names have no dots and tool names have none either, so the
+    /// last dot separates them.
+    public func tool(named qualifiedName: String) throws(ToolCallError) -> RegisteredTool {
+        guard let dot = qualifiedName.lastIndex(of: "."), dot != qualifiedName.startIndex, qualifiedName.index(after: dot) != qualifiedName.endIndex else {
+            throw .badName(qualifiedName)
+        }
+        let skillName = String(qualifiedName[..<dot])
+        let toolName = String(qualifiedName[qualifiedName.index(after: dot)...])
+        guard let skill = skills.first(where: { $0.name == skillName }) else { throw .unknownSkill(skillName, known: skills.map(\.name)) }
+        guard let spec = skill.tools.first(where: { $0.name == toolName }) else {
+            if skill.kind == .instructions { throw .notCallable(skill: skill.name, kind: skill.kind) }
+            throw .unknownTool(qualifiedName, available: skill.tools.map { skill.name + "." + $0.name })
+        }
+        return RegisteredTool(skill: skill, spec: spec)
+    }
+
+    /// Validates the arguments against the tool's input schema, then calls it. Invalid
+    /// arguments and failures the tool reports come back as an error result, not a throw.
+    public func call(_ qualifiedName: String, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
+        let tool = try tool(named: qualifiedName)
+        let problems = SchemaValidator.problems(arguments, against: tool.spec.inputSchema)
+        guard problems.isEmpty else {
+            return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; "))
+        }
+        guard tool.skill.kind == .native || tool.skill.kind == .ffi else { throw .notCallable(skill: tool.skill.name, kind: tool.skill.kind) }
+        switch try backend(for: tool.skill) {
+        case .inProcess(let skill):
+            return ToolResult(output: try skill.call(tool: tool.spec.name, arguments: arguments))
+        case .runner(let client):
+            do {
+                return ToolResult(output: try client.call(tool: tool.spec.name, arguments: arguments))
+            } catch {
+                throw .runner(error)
+            }
+        }
+    }
+
+    /// Where a skill runs: "in-process", "runner" or "runner (disabled: …)"; nil before its first call.
+    public func executionStatus(of skill: String) -> String? {
+        switch lock.withLock({ backends[skill] }) {
+        case .inProcess?: return LoadMode.inProcess.rawValue
+        case .runner(let client)?:
+            if case .disabled(let reason) = client.status { return "runner (disabled: \(reason))" }
+            return LoadMode.runner.rawValue
+        case nil: return nil
+        }
+    }
+
+    /// Stops every runner this registry started. In-process plugins stay loaded (never unloaded).
+    public func shutdown() {
+        for case .runner(let client) in lock.withLock({ Array(backends.values) }) { client.stop() }
+    }
+
+    private func backend(for skill: RegisteredSkill) throws(ToolCallError) -> Backend {
+        lock.lock()
+        defer { lock.unlock() }
+        if let existing = backends[skill.name] { return existing }
+        let made: Backend
+        if policy.inProcessSkills.contains(skill.name) {
+            do {
+                made = .inProcess(try HostedSkill.load(root: skill.root, mode: .inProcess))
+            } catch .plugin(.toolchainMismatch), .plugin(.requiresIsolation) {
+                // Trusted, but not safe to share this process: run it isolated instead.
+                made = runner(for: skill)
+            }
+        } else {
+            made = runner(for: skill)
+        }
+        backends[skill.name] = made
+        return made
+    }
+
+    private func runner(for skill: RegisteredSkill) -> Backend {
+        var configuration = RunnerConfiguration.nativeSkill(root: skill.root, executable: policy.runnerExecutable)
+        policy.configureRunner(&configuration)
+        return .runner(RunnerClient(skill: skill.name, configuration: configuration))
+    }
+}

@@ -1,0 +1,161 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSystemShims
+import Foundation
+
+/// A supervised child: explicit argv, no shell, its own process group, stdin/stdout as pipes
+/// and stderr drained by a thread (so a chatty child never blocks on a full pipe), keeping the
+/// last bytes for error reports. `kill()` reaps, so no zombie or orphan outlives the handle.
+final class ChildProcess: @unchecked Sendable {
+    let pid: pid_t
+    let channel: LineChannel
+    private let stderrTail: StderrTail
+    private let lock = NSLock()
+    private var exitStatus: Int32?
+
+    struct SpawnError: Error { let reason: String }
+
+    init(executable: String, arguments: [String], environment: [String: String], forwardStderr: Bool) throws(SpawnError) {
+        // A runner that dies while the host writes to it must be an EPIPE, not a host-killing SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
+        guard memento_pipe_cloexec(&toChild) == 0 else { throw SpawnError(reason: "pipe: \(String(cString: strerror(errno)))") }
+        guard memento_pipe_cloexec(&fromChild) == 0 else {
+            ChildProcess.closeAll(toChild)
+            throw SpawnError(reason: "pipe: \(String(cString: strerror(errno)))")
+        }
+        guard memento_pipe_cloexec(&errors) == 0 else {
+            ChildProcess.closeAll(toChild + fromChild)
+            throw SpawnError(reason: "pipe: \(String(cString: strerror(errno)))")
+        }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // Its own process group, so a kill reaches anything the plugin forked; default signal
+        // dispositions and an empty mask, whatever the host ignores or blocks.
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var emptyMask = sigset_t()
+        sigemptyset(&emptyMask)
+        posix_spawnattr_setsigmask(&attributes, &emptyMask)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let code = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+        ChildProcess.closeAll([toChild[0], fromChild[1], errors[1]])
+        guard code == 0 else {
+            ChildProcess.closeAll([toChild[1], fromChild[0], errors[0]])
+            throw SpawnError(reason: "cannot start \(executable): \(String(cString: strerror(code)))")
+        }
+        pid = child
+        channel = LineChannel(input: fromChild[0], output: toChild[1])
+        stderrTail = StderrTail(fd: errors[0], forward: forwardStderr)
+    }
+
+    /// The last bytes the child wrote to stderr (a backtrace after a crash).
+    var recentStderr: String { stderrTail.text }
+
+    /// SIGKILLs the whole process group and reaps the child. Returns its wait status.
+    @discardableResult
+    func kill() -> Int32 {
+        if let exitStatus = lock.withLock({ exitStatus }) { return exitStatus }
+        _ = Glibc.kill(-pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return finish(status)
+    }
+
+    /// The wait status if the child exits within `limit`; nil while it still runs.
+    func exitedStatus(waitingUpTo limit: Duration) -> Int32? {
+        if let exitStatus = lock.withLock({ exitStatus }) { return exitStatus }
+        let deadline = ContinuousClock.now + limit
+        repeat {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { return finish(status) }
+            usleep(500)
+        } while ContinuousClock.now < deadline
+        return nil
+    }
+
+    /// Records the status once and releases the pipes once.
+    private func finish(_ status: Int32) -> Int32 {
+        lock.lock()
+        if let exitStatus {
+            lock.unlock()
+            return exitStatus
+        }
+        exitStatus = status
+        lock.unlock()
+        ChildProcess.closeAll([channel.input, channel.output])
+        stderrTail.finish()
+        return status
+    }
+
+    /// "exited with status 3", "killed by signal 11 (SIGSEGV)".
+    static func describe(_ status: Int32) -> String {
+        let signal = status & 0x7F
+        if signal == 0 { return "exited with status \((status >> 8) & 0xFF)" }
+        let name = [4: "SIGILL", 6: "SIGABRT", 9: "SIGKILL", 11: "SIGSEGV", 15: "SIGTERM", 5: "SIGTRAP", 7: "SIGBUS", 8: "SIGFPE"][Int(signal)]
+        return "killed by signal \(signal)" + (name.map { " (\($0))" } ?? "")
+    }
+
+    private static func closeAll(_ fds: [Int32]) {
+        for fd in fds where fd >= 0 { _ = close(fd) }
+    }
+}
+
+/// Drains a child's stderr on a thread, keeping the last 16 KiB and optionally echoing it.
+private final class StderrTail: @unchecked Sendable {
+    private static let limit = 16 << 10
+    private let lock = NSLock()
+    private var tail: [UInt8] = []
+    private let done = DispatchSemaphore(value: 0)
+    private var finished = false
+
+    init(fd: Int32, forward: Bool) {
+        let thread = Thread { [self] in
+            var chunk = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if count < 0 && errno == EINTR { continue }
+                if count <= 0 { break }
+                if forward { FileHandle.standardError.write(Data(chunk[..<count])) }
+                lock.lock()
+                tail.append(contentsOf: chunk[..<count])
+                if tail.count > StderrTail.limit { tail.removeFirst(tail.count - StderrTail.limit) }
+                lock.unlock()
+            }
+            close(fd)
+            done.signal()
+        }
+        thread.start()
+    }
+
+    var text: String { lock.withLock { String(decoding: tail, as: UTF8.self) } }
+
+    /// Waits briefly for the drain to reach EOF, so the tail holds the child's last words. A
+    /// grandchild that kept stderr open must not hang the host, hence the bound.
+    func finish() {
+        guard !finished else { return }
+        finished = true
+        _ = done.wait(timeout: .now() + .milliseconds(500))
+    }
+}

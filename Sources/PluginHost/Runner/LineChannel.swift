@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// Newline-framed messages over a pair of file descriptors, as the runner protocol and script
+/// skills use them. Reads can carry a deadline (poll), so a silent peer cannot hang the caller.
+final class LineChannel {
+    /// The longest line either side accepts (plugin-abi.md §5 step 6).
+    static let maximumLineLength = 16 << 20
+
+    enum Failure: Error, Equatable {
+        case endOfStream
+        case timedOut
+        case lineTooLong
+        case io(String)
+    }
+
+    let input: Int32
+    let output: Int32
+    private var buffer: [UInt8] = []
+    private var scanned = 0
+    /// Reused for every read(2), so a line costs no fresh 64 KiB allocation.
+    private var chunk = [UInt8](repeating: 0, count: 1 << 16)
+
+    init(input: Int32, output: Int32) {
+        self.input = input
+        self.output = output
+    }
+
+    /// The next line without its newline. `deadline` nil waits forever.
+    func readLine(deadline: ContinuousClock.Instant? = nil) throws(Failure) -> [UInt8] {
+        while true {
+            if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
+                let line = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                scanned = 0
+                return line
+            }
+            scanned = buffer.count
+            guard buffer.count <= LineChannel.maximumLineLength else { throw .lineTooLong }
+            if let deadline { try wait(until: deadline) }
+            let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw .io(String(cString: strerror(errno)))
+            }
+            if count == 0 { throw .endOfStream }
+            buffer.append(contentsOf: chunk[..<count])
+        }
+    }
+
+    private func wait(until deadline: ContinuousClock.Instant) throws(Failure) {
+        while true {
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .zero else { throw .timedOut }
+            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            var poller = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, milliseconds)
+            if ready > 0 { return }
+            if ready < 0 && errno != EINTR { throw .io(String(cString: strerror(errno))) }
+        }
+    }
+
+    /// Writes `line` and a newline. A closed peer is `.endOfStream` (SIGPIPE is ignored by the host).
+    func writeLine(_ line: [UInt8]) throws(Failure) {
+        var framed = line
+        framed.append(0x0A)
+        var offset = 0
+        while offset < framed.count {
+            let written = framed.withUnsafeBytes { write(output, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { throw .endOfStream }
+                throw .io(String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+    }
+}

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import MementoCore
+
+/// One live runner: started, handshaken, called one request at a time. Any failure ends it;
+/// `RunnerClient` decides whether and when to start another.
+final class RunnerProcess {
+    let child: ChildProcess
+    let skill: String
+    private(set) var ready: JSONValue = .null
+    private var nextID = 1
+
+    init(skill: String, configuration: RunnerConfiguration) throws(RunnerError) {
+        self.skill = skill
+        do {
+            child = try ChildProcess(executable: configuration.executable, arguments: configuration.arguments,
+                                     environment: configuration.environment, forwardStderr: configuration.forwardStderr)
+        } catch {
+            throw .startFailed(skill: skill, reason: error.reason)
+        }
+        let line = try receive(deadline: .now + configuration.startupTimeout, timeout: configuration.startupTimeout)
+        switch line["method"]?.stringValue {
+        case RunnerProtocol.ready:
+            ready = line["params"] ?? .null
+        case RunnerProtocol.failed:
+            let message = line["params"]?["message"]?.stringValue ?? "no reason given"
+            _ = child.exitedStatus(waitingUpTo: .seconds(1)) ?? child.kill()
+            throw .refused(skill: skill, message: message)
+        default:
+            child.kill()
+            throw .protocolViolation(skill: skill, reason: "the first line was not a ready message: \(line.encoded().prefix(200))")
+        }
+    }
+
+    /// One `invoke`: the plugin's JSON reply, or a `RunnerError` after which the runner is gone
+    /// (except `.rejected`, which leaves it running).
+    func call(tool: String, arguments: JSONValue, timeout: Duration) throws(RunnerError) -> JSONValue {
+        let id = nextID
+        nextID += 1
+        do {
+            try child.channel.writeLine(Array(RunnerProtocol.request(id: id, tool: tool, arguments: arguments).encoded().utf8))
+        } catch {
+            throw ended()
+        }
+        let reply = try receive(deadline: .now + timeout, timeout: timeout)
+        guard reply["id"]?.int64Value == Int64(id) else {
+            child.kill()
+            throw .protocolViolation(skill: skill, reason: "expected the reply to request \(id), got \(reply.encoded().prefix(200))")
+        }
+        if let result = reply["result"] { return result }
+        throw .rejected(skill: skill, message: reply["error"]?["message"]?.stringValue ?? reply.encoded())
+    }
+
+    /// Asks the runner to destroy the instance and exit; kills it if it does not within a second.
+    func stop() {
+        _ = try? child.channel.writeLine(Array(RunnerProtocol.notification(RunnerProtocol.shutdown, [:]).encoded().utf8))
+        _ = child.exitedStatus(waitingUpTo: .seconds(1)) ?? child.kill()
+    }
+
+    private func receive(deadline: ContinuousClock.Instant, timeout: Duration) throws(RunnerError) -> JSONValue {
+        let line: [UInt8]
+        do {
+            line = try child.channel.readLine(deadline: deadline)
+        } catch .timedOut {
+            child.kill()
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            throw .timedOut(skill: skill, seconds: seconds)
+        } catch .lineTooLong {
+            child.kill()
+            throw .protocolViolation(skill: skill, reason: "a line longer than \(LineChannel.maximumLineLength) bytes")
+        } catch {
+            throw ended()
+        }
+        do {
+            return try JSONValue.parse(bytes: line)
+        } catch {
+            child.kill()
+            throw .protocolViolation(skill: skill, reason: "a line that is not JSON (\(error)): \(String(decoding: line.prefix(120), as: UTF8.self))")
+        }
+    }
+
+    /// The runner closed its output: it exited or was killed. Report how.
+    private func ended() -> RunnerError {
+        let status = child.exitedStatus(waitingUpTo: .seconds(2)) ?? child.kill()
+        return .crashed(skill: skill, how: ChildProcess.describe(status), stderr: child.recentStderr)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import MementoCore
+import Testing
+@testable import PluginHost
+
+@Suite("Typed FFI tools through libffi", .timeLimit(.minutes(2)))
+struct FFITests {
+    static func manifest(name: String, soname: String, tools: JSONValue) -> JSONValue {
+        ["manifest_version": 1, "name": .string(name), "version": "1.0.0", "kind": "ffi",
+         "description": "C functions of a system library. Use in tests.", "entry": ["soname": .string(soname)], "tools": tools]
+    }
+
+    static let zlib = manifest(name: "zlib-tools", soname: "libz.so.1", tools: [
+        ["name": "crc32", "symbol": "crc32", "description": "CRC-32 of a byte string", "returns": "uint64",
+         "args": [["name": "seed", "type": "uint64"], ["name": "data", "type": "bytes"], ["name": "len", "type": "uint32", "length_of": "data"]]],
+    ])
+
+    static let libm = manifest(name: "math-tools", soname: "libm.so.6", tools: [
+        ["name": "cbrt", "symbol": "cbrt", "description": "Cube root", "returns": "double", "args": [["name": "x", "type": "double"]]],
+        ["name": "ldexp", "symbol": "ldexp", "description": "x * 2^e", "returns": "double",
+         "args": [["name": "x", "type": "double"], ["name": "e", "type": "int32"]]],
+    ])
+
+    /// strlen declared as taking an integer: the call passes 0 as a pointer, which crashes.
+    static let wrong = manifest(name: "wrong-sig", soname: "libc.so.6", tools: [
+        ["name": "strlen", "symbol": "strlen", "description": "Deliberately wrong signature", "returns": "uint64",
+         "args": [["name": "s", "type": "uint64"]]],
+    ])
+
+    func skillFolder(_ workspace: PluginWorkspace, _ manifest: JSONValue) throws -> String {
+        let folder = workspace.root + "/" + (manifest["name"]?.stringValue ?? "ffi")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try manifest.encodedData(.pretty).write(to: URL(fileURLWithPath: folder + "/skill.json"))
+        return folder
+    }
+
+    func decode(_ manifest: JSONValue) throws -> SkillManifest {
+        try SkillManifest.decode(manifest.encodedData())
+    }
+
+    @Test func zlibCRC32AndLibmRoundTripsInProcess() throws {
+        let zlib = try FFISkill(manifest: try decode(FFITests.zlib))
+        let hello = Data("hello".utf8).base64EncodedString()
+        #expect(try zlib.call(tool: "crc32", arguments: ["seed": 0, "data": .string(hello)]) == ["result": 907060870])
+        #expect(try zlib.call(tool: "crc32", arguments: ["seed": 0, "data": ""]) == ["result": 0])
+
+        let math = try FFISkill(manifest: try decode(FFITests.libm))
+        // libm's cbrt(27) is 3.0000000000000004 (gcc folds the constant to 3; the real call does not).
+        let root = try #require(try math.call(tool: "cbrt", arguments: ["x": 27])["result"]?.doubleValue)
+        #expect(abs(root - 3) < 1e-12)
+        #expect(try math.call(tool: "ldexp", arguments: ["x": 1.5, "e": -2]) == ["result": 0.375])
+    }
+
+    @Test func outOfRangeAndMalformedArgumentsAreRefusedBeforeTheCall() throws {
+        let zlib = try FFISkill(manifest: try decode(FFITests.zlib))
+        let math = try FFISkill(manifest: try decode(FFITests.libm))
+        let cases: [(FFISkill, String, JSONValue, String)] = [
+            (zlib, "crc32", ["seed": -1, "data": ""], "seed = -1 is outside uint64"),
+            (zlib, "crc32", ["seed": .number(JSONNumber(validating: "18446744073709551616")!), "data": ""], "is outside uint64"),
+            (zlib, "crc32", ["seed": 1.5, "data": ""], "seed must be an integer"),
+            (zlib, "crc32", ["seed": 0, "data": "not base64!"], "data must be base64 text"),
+            (zlib, "crc32", ["data": ""], "seed is required"),
+            (math, "ldexp", ["x": 1, "e": 2_147_483_648], "e = 2147483648 is outside int32"),
+        ]
+        for (skill, tool, arguments, expected) in cases {
+            do {
+                _ = try skill.call(tool: tool, arguments: arguments)
+                Issue.record("\(arguments.encoded()) was accepted")
+            } catch {
+                #expect(error.description.contains(expected), "\(error)")
+            }
+        }
+    }
+
+    @Test func signaturesAndLibrariesAreCheckedAtLoad() throws {
+        func loadError(_ manifest: JSONValue) throws -> FFIError? {
+            let decoded = try decode(manifest)
+            do {
+                _ = try FFISkill(manifest: decoded)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        let missing = FFITests.manifest(name: "missing", soname: "libm.so.6", tools: [
+            ["name": "nope", "symbol": "no_such_function_here", "description": "x", "returns": "double", "args": []],
+        ])
+        #expect(try loadError(missing) == .missingSymbol(tool: "nope", symbol: "no_such_function_here", library: "libm.so.6"))
+        #expect(try loadError(FFITests.manifest(name: "path", soname: "/tmp/evil.so", tools: [])) == .libraryNotAllowed("/tmp/evil.so"))
+        #expect(try loadError(FFITests.manifest(name: "absent", soname: "libdoesnotexist.so.9", tools: [])).map { "\($0)" }?.contains("cannot load libdoesnotexist.so.9") == true)
+        let stringReturn = FFITests.manifest(name: "strret", soname: "libc.so.6", tools: [
+            ["name": "getenv", "symbol": "getenv", "description": "x", "returns": "string", "args": [["name": "n", "type": "string"]]],
+        ])
+        #expect(try loadError(stringReturn).map { "\($0)" }?.contains("is not a scalar type") == true)
+        let badLength = FFITests.manifest(name: "badlen", soname: "libz.so.1", tools: [
+            ["name": "crc32", "symbol": "crc32", "description": "x", "returns": "uint64",
+             "args": [["name": "seed", "type": "uint64"], ["name": "len", "type": "uint32", "length_of": "seed"]]],
+        ])
+        #expect(try loadError(badLength).map { "\($0)" }?.contains("is not a bytes argument") == true)
+    }
+
+    @Test func theRegistryShowsTheGeneratedSchemaAndRunsFFIToolsInARunner() throws {
+        let workspace = try PluginWorkspace()
+        let zlib = try RegisteredSkill.read(root: try skillFolder(workspace, FFITests.zlib), fallbackName: "", fallbackVersion: "", fallbackDescription: "")
+        let wrong = try RegisteredSkill.read(root: try skillFolder(workspace, FFITests.wrong), fallbackName: "", fallbackVersion: "", fallbackDescription: "")
+        let schema = try #require(zlib.tools.first?.inputSchema)
+        #expect(schema["required"] == ["seed", "data"])
+        #expect(schema["properties"]?["len"] == nil)
+        #expect(schema["properties"]?["seed"]?["maximum"] == .number(JSONNumber(UInt64.max)))
+
+        let policy = ExecutionPolicy(runnerExecutable: mementoBinary) { $0.environment["SWIFT_BACKTRACE"] = "enable=no" }
+        let registry = ToolRegistry(skills: [zlib, wrong], policy: policy)
+        defer { registry.shutdown() }
+        let hello = Data("hello".utf8).base64EncodedString()
+        #expect(try registry.call("zlib-tools.crc32", arguments: ["seed": 0, "data": .string(hello)]).output == ["result": 907060870])
+        #expect(registry.executionStatus(of: "zlib-tools") == "runner")
+        // Out of range: refused by the schema before anything is sent to the runner.
+        #expect(try registry.call("zlib-tools.crc32", arguments: ["seed": -5, "data": ""]).errorMessage?.contains("less than the minimum") == true)
+        // A wrong signature crashes the runner; the host carries on.
+        do {
+            _ = try registry.call("wrong-sig.strlen", arguments: ["s": 0])
+            Issue.record("strlen(NULL) returned")
+        } catch {
+            #expect("\(error)".contains("SIGSEGV"))
+        }
+        #expect(try registry.call("zlib-tools.crc32", arguments: ["seed": 0, "data": .string(hello)]).output == ["result": 907060870])
+    }
+}

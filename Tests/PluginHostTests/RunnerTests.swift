@@ -1,0 +1,175 @@
+import Foundation
+import MementoCore
+import Testing
+@testable import PluginHost
+
+/// The built `memento` binary, beside the test bundle; `memento runner` is the runner.
+let mementoBinary: String = {
+    if let explicit = ProcessInfo.processInfo.environment["MEMENTO_BIN"] { return explicit }
+    return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("memento").path
+}()
+
+func runnerClient(_ folder: String, name: String, timeout: Duration = .seconds(20), maxCrashes: Int = 3) -> RunnerClient {
+    var configuration = RunnerConfiguration.nativeSkill(root: folder, executable: mementoBinary)
+    configuration.callTimeout = timeout
+    configuration.maxCrashes = maxCrashes
+    configuration.backoffBase = .milliseconds(10)
+    // Crash paths stay fast: no symbolicated backtrace in these tests (plugin-abi.md §6).
+    configuration.environment["SWIFT_BACKTRACE"] = "enable=no"
+    return RunnerClient(skill: name, configuration: configuration)
+}
+
+/// The RunnerError a call threw, nil if it succeeded (another error type is a test failure).
+func runnerError(_ body: () throws -> Void) -> RunnerError? {
+    do {
+        try body()
+        return nil
+    } catch let error as RunnerError {
+        return error
+    } catch {
+        Issue.record("unexpected error \(error)")
+        return nil
+    }
+}
+
+@Suite("The isolated runner", .timeLimit(.minutes(2)))
+struct RunnerTests {
+    @Test func handshakeAndRoundTrip() throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "roundtrip"
+        let client = runnerClient(try workspace.skill(options), name: "roundtrip")
+        defer { client.stop() }
+
+        let clock = ContinuousClock()
+        var ready: JSONValue = .null
+        let startup = try clock.measure { ready = try client.start() }
+        #expect(ready["name"] == "roundtrip")
+        #expect(ready["abi"] == "1.0")
+        #expect(ready["protocol"] == 1)
+
+        #expect(try client.call(tool: "echo", arguments: ["text": "hi"]) == ["input": ["arguments": ["text": "hi"], "tool": "echo"]])
+        let calls = 2000
+        let elapsed = try clock.measure {
+            for index in 0..<calls { _ = try client.call(tool: "echo", arguments: ["n": .number(JSONNumber(index))]) }
+        }
+        print("runner: spawn to ready \(startup); echo round trip \(elapsed / calls) (mean of \(calls))")
+        #expect(elapsed / calls < .milliseconds(5))
+        let stats = try client.call(tool: "stats", arguments: [:])
+        #expect(stats["allocations"] == stats["releases"])
+        #expect(client.starts == 1)
+    }
+
+    struct Crash: CustomTestStringConvertible, Sendable {
+        let tool: String
+        let expected: String
+        var testDescription: String { tool }
+    }
+
+    @Test(arguments: [
+        Crash(tool: "segv", expected: "killed by signal 11 (SIGSEGV)"),
+        Crash(tool: "abort", expected: "killed by signal 6 (SIGABRT)"),
+        Crash(tool: "exit", expected: "exited with status 0"),
+    ])
+    func aCrashEndsTheRunnerNotTheHost(_ crash: Crash) throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "crash"
+        let client = runnerClient(try workspace.skill(options), name: "crash")
+        defer { client.stop() }
+        let error = runnerError { _ = try client.call(tool: crash.tool, arguments: [:]) }
+        guard case .crashed(_, let how, _)? = error else {
+            Issue.record("expected a crash, got \(String(describing: error))")
+            return
+        }
+        #expect(how == crash.expected)
+        #expect(error?.description.contains("memento is unaffected") == true)
+        // The next call restarts the runner and works.
+        #expect(try client.call(tool: "echo", arguments: [:])["input"] != nil)
+        #expect(client.starts == 2)
+    }
+
+    @Test func aHangHitsTheDeadlineAndIsKilled() throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "hang"
+        let client = runnerClient(try workspace.skill(options), name: "hang", timeout: .milliseconds(300))
+        defer { client.stop() }
+        _ = try client.start()
+        guard case .running(let pid) = client.status else {
+            Issue.record("not running")
+            return
+        }
+        let clock = ContinuousClock()
+        var error: RunnerError?
+        let elapsed = clock.measure { error = runnerError { _ = try client.call(tool: "hang", arguments: [:]) } }
+        #expect(error == .timedOut(skill: "hang", seconds: 0.3))
+        #expect(elapsed < .seconds(3))
+        // SIGKILLed and reaped: the pid is gone.
+        #expect(kill(pid, 0) == -1 && errno == ESRCH)
+        #expect(try client.call(tool: "echo", arguments: [:])["input"] != nil)
+    }
+
+    @Test func stdoutSpamAndStdinReadsCannotCorruptTheProtocol() throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "noisy"
+        let client = runnerClient(try workspace.skill(options), name: "noisy")
+        defer { client.stop() }
+        // The spam looks like replies; it goes to stderr, so replies stay in step.
+        #expect(try client.call(tool: "print", arguments: [:]) == ["printed": 2000])
+        #expect(try client.call(tool: "echo", arguments: ["after": true])["input"]?["arguments"] == ["after": true])
+        // stdin is /dev/null in the runner: the protocol stream is out of the plugin's reach.
+        #expect(try client.call(tool: "stdin", arguments: [:]) == ["read": 0])
+        #expect(try client.call(tool: "echo", arguments: [:])["input"] != nil)
+        #expect(client.starts == 1)
+    }
+
+    @Test func repeatedCrashesDisableTheSkill() throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "flaky"
+        let client = runnerClient(try workspace.skill(options), name: "flaky", maxCrashes: 3)
+        defer { client.stop() }
+        for _ in 0..<3 {
+            guard case .crashed? = runnerError({ _ = try client.call(tool: "segv", arguments: [:]) }) else {
+                Issue.record("expected a crash")
+                return
+            }
+        }
+        let error = runnerError { _ = try client.call(tool: "echo", arguments: [:]) }
+        #expect(error == .disabled(skill: "flaky", crashes: 3, windowSeconds: 300))
+        #expect(error?.description.contains("is disabled") == true)
+        guard case .disabled = client.status else {
+            Issue.record("status is \(client.status)")
+            return
+        }
+        #expect(client.starts == 3)
+    }
+
+    @Test func aRefusedPluginIsReportedNotRestarted() throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "refused"
+        options.defines = ["BAD_MAGIC"]
+        let client = runnerClient(try workspace.skill(options), name: "refused")
+        let error = runnerError { _ = try client.call(tool: "echo", arguments: [:]) }
+        guard case .refused(_, let message)? = error else {
+            Issue.record("expected a refusal, got \(String(describing: error))")
+            return
+        }
+        #expect(message.contains("magic"))
+        _ = runnerError { _ = try client.call(tool: "echo", arguments: [:]) }
+        #expect(client.starts == 1)
+    }
+
+    @Test func aPluginForAnotherToolchainRunsInARunner() throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "othertoolchain"
+        options.buildInfo = "swift-5.10-RELEASE x86_64-unknown-linux-gnu"
+        let client = runnerClient(try workspace.skill(options), name: "othertoolchain")
+        defer { client.stop() }
+        #expect(try client.call(tool: "echo", arguments: [:])["input"] != nil)
+    }
+}

@@ -1,0 +1,46 @@
+import MementoCore
+import Testing
+@testable import PluginHost
+
+@Suite("Tool argument validation")
+struct SchemaValidatorTests {
+    let schema: JSONValue = [
+        "type": "object",
+        "properties": [
+            "name": ["type": "string", "minLength": 1, "maxLength": 5],
+            "count": ["type": "integer", "minimum": 1, "maximum": 10],
+            "ratio": ["type": "number", "exclusiveMaximum": 1],
+            "mode": ["enum": ["fast", "slow"]],
+            "tags": ["type": "array", "items": ["type": "string"], "maxItems": 2],
+            "nested": ["type": "object", "required": ["id"], "properties": ["id": ["type": ["integer", "null"]]]],
+        ],
+        "required": ["name"],
+        "additionalProperties": false,
+    ]
+
+    @Test func acceptsValidArguments() {
+        #expect(SchemaValidator.problems(["name": "ada", "count": 3, "ratio": 0.5, "mode": "fast", "tags": ["a"], "nested": ["id": nil]], against: schema).isEmpty)
+        #expect(SchemaValidator.problems(["name": "ada", "count": 3.0], against: schema).isEmpty)
+    }
+
+    @Test(arguments: [
+        (JSONValue.array([]), "arguments: expected object, found array"),
+        (["count": 1], "arguments.name: is required"),
+        (["name": 5], "arguments.name: expected string, found integer"),
+        (["name": ""], "arguments.name: shorter than 1 characters"),
+        (["name": "abcdef"], "arguments.name: longer than 5 characters"),
+        (["name": "a", "count": 11], "arguments.count: 11.0 is greater than the maximum 10.0"),
+        (["name": "a", "count": 0], "arguments.count: 0.0 is less than the minimum 1.0"),
+        (["name": "a", "count": 1.5], "arguments.count: expected integer, found number"),
+        (["name": "a", "ratio": 1], "arguments.ratio: 1.0 must be less than 1.0"),
+        (["name": "a", "mode": "medium"], #"arguments.mode: "medium" is not one of "fast", "slow""#),
+        (["name": "a", "tags": ["x", 2]], "arguments.tags[1]: expected string, found integer"),
+        (["name": "a", "tags": ["x", "y", "z"]], "arguments.tags: more than 2 items"),
+        (["name": "a", "nested": [:]], "arguments.nested.id: is required"),
+        (["name": "a", "nested": ["id": "x"]], "arguments.nested.id: expected integer or null, found string"),
+        (["name": "a", "extra": true], "arguments.extra: is not a known property (expected one of count, mode, name, nested, ratio, tags)"),
+    ] as [(JSONValue, String)])
+    func reportsEachProblem(_ arguments: JSONValue, _ expected: String) {
+        #expect(SchemaValidator.problems(arguments, against: schema) == [expected])
+    }
+}
