@@ -11,7 +11,7 @@ KEYS       ?= $(RUN_DIR)/keys
 VENV       ?= $(CURDIR)/.venv-mcp
 DEB_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libffi-dev zlib1g-dev bubblewrap nginx python3-venv unzip zip
 
-.PHONY: all deps venv build release catalogue run test bench clean
+.PHONY: all deps venv build release catalogue run test bench bench-peers clean
 
 all: build
 
@@ -58,7 +58,12 @@ test: deps venv
 	$(SWIFT) build --build-tests --scratch-path $(SCRATCH)
 	$(SWIFT) test --skip-build --scratch-path $(SCRATCH)
 
-bench: release
+# The peer for verify's figure: Cisco's offline skill scanner, in its own environment (~700 MB).
+BENCH_VENV ?= $(CURDIR)/.venv-bench
+bench-peers:
+	@[ -x $(BENCH_VENV)/bin/skill-scanner ] || { python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q --disable-pip-version-check cisco-ai-skill-scanner==2.3.2; }
+
+bench: release bench-peers
 	Benchmarks/run.sh $(RELEASE_BIN)
 
 clean:

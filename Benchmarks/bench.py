@@ -89,6 +89,45 @@ def bench_install(work):
     report(f"install {size // 1024} KiB, 200-file archive (median of 15)", ours, "sha256sum + unzip", floor, 2.0)
 
 
+def bench_verify(work):
+    """Static verify per skill on the labelled corpus vs Cisco's skill-scanner on the same folders."""
+    corpus = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "shared", "corpus"))
+    scanner = os.environ.get("SKILL_SCANNER", os.path.join(os.path.dirname(__file__), "..", ".venv-bench", "bin", "skill-scanner"))
+    if not os.path.isdir(corpus):
+        print(f"verify: skipped, no corpus at {corpus}")
+        return
+    with open(os.path.join(corpus, "labels.json")) as handle:
+        labels = json.load(handle)
+    folders = sorted(labels)
+    ours = {}
+    start = time.perf_counter()
+    for folder in folders:
+        result = subprocess.run([MEMENTO, "verify", os.path.join(corpus, folder), "--json"], capture_output=True)
+        ours[folder] = json.loads(result.stdout)["verdict"] if result.stdout else "error"
+    ours_ms = (time.perf_counter() - start) * 1000 / len(folders)
+    if not os.access(scanner, os.X_OK):
+        print(f"verify per skill: {ours_ms:.1f} ms; cisco-ai-skill-scanner not installed at {scanner}, no ratio")
+        return
+    output = os.path.join(work, "cisco.json")
+    start = time.perf_counter()
+    subprocess.run([scanner, "scan-all", corpus, "-r", "--format", "json", "--output", output],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    theirs_ms = (time.perf_counter() - start) * 1000 / len(folders)
+    with open(output) as handle:
+        results = json.load(handle)["results"]
+    mapping = {"CRITICAL": "block", "HIGH": "block", "MEDIUM": "warn", "LOW": "pass", "INFO": "pass", "SAFE": "pass"}
+    theirs = {os.path.relpath(item["skill_path"], corpus): mapping.get(item["max_severity"], item["max_severity"]) for item in results}
+    speedup = theirs_ms / ours_ms
+    verdict = "ok" if speedup >= 20 else "UNDER GOAL"
+    ROWS.append(("verify", ours_ms, "skill-scanner", theirs_ms, speedup, 20, verdict))
+    print(f"{'static verify per skill, corpus (fresh process)':<42} {ours_ms:9.2f} ms   {'skill-scanner scan-all':<30} "
+          f"{theirs_ms:9.2f} ms   {speedup:5.1f}x faster  (goal >= 20x) {verdict}", flush=True)
+    print(f"\n{'folder':<66} {'label':<10} {'memento':<8} skill-scanner")
+    for folder in folders:
+        print(f"{folder:<66} {labels[folder]['label']:<10} {ours[folder]:<8} {theirs.get(folder, '?')}")
+    print()
+
+
 def main():
     if not os.access(MEMENTO, os.X_OK):
         sys.exit(f"{MEMENTO} is not built; run `make bench`")
@@ -96,6 +135,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="memento-bench-") as work:
         bench_list(work)
         bench_install(work)
+        bench_verify(work)
     over = [row for row in ROWS if row[-1] != "ok"]
     print(f"\n{len(ROWS) - len(over)} of {len(ROWS)} figures within their goals")
 

@@ -126,7 +126,9 @@ struct JSONRPCPeerTests {
         stop.set()
         #expect(throws: MCPError.self) { try outcome.get() }
         let elapsed = ContinuousClock.now - cappedStart
-        #expect(elapsed >= .seconds(1) && elapsed < .seconds(5), "the hard cap ended it after \(elapsed)")
+        // Without the cap the progress would keep it alive until the time limit; the upper bound
+        // only guards against that on a loaded machine.
+        #expect(elapsed >= .seconds(1) && elapsed < .seconds(20), "the hard cap ended it after \(elapsed)")
     }
 
     @Test func cancellationSendsCancelled() async {
