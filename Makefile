@@ -47,11 +47,14 @@ catalogue: release
 	$(RELEASE_BIN) market build Market/skills --catalog $(CATALOGUE) --keys $(KEYS)
 	@$(RELEASE_BIN) market add-source builtin $(CATALOGUE) --root-key $(KEYS)/root.pub --home $(RUN_HOME) >/dev/null
 
-# The main job on the built-in catalogue: search it, install from it, show the result.
+# The main job on the built-in catalogue: search it, install from it (each install shows its
+# verify verdict), list the result, and call an installed skill's tool.
 run: catalogue
-	$(RELEASE_BIN) search --refresh --home $(RUN_HOME) table
+	$(RELEASE_BIN) search --refresh --home $(RUN_HOME) checksum
 	@for skill in $$(ls Market/skills); do $(RELEASE_BIN) install --home $(RUN_HOME) "$$skill" || exit 1; done
 	$(RELEASE_BIN) list --home $(RUN_HOME)
+	$(RELEASE_BIN) tools --home $(RUN_HOME)
+	$(RELEASE_BIN) call --home $(RUN_HOME) checksum-tools.crc32 --args '{"seed": 0, "data": "aGVsbG8="}'
 	$(RELEASE_BIN) doctor --home $(RUN_HOME)
 
 test: deps venv
