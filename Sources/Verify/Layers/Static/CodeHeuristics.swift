@@ -244,9 +244,11 @@ enum CodeHeuristics {
     static let heading = Pattern(#"^[ \t]*(?:#{1,6}\s+(.+)|\*\*([^*]+)\*\*:?\s*)$"#)
     static let setupHeading = Pattern(#"\b(?:prerequisites?|requirements?|set\s*up|setup|install(?:ation|ing)?|before\s+(?:you|using|use)|getting\s+started|dependencies|required)\b"#)
     static let setupPayload = Pattern(
-        #"https?://\S+\.(?:zip|7z|rar|dmg|pkg|exe|msi|sh|ps1|bat|apk|appimage|deb|rpm|jar|bin|command)\b|\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^\n]*https?://[^\n]*(?:chmod\s+\+x|&&\s*\./|-o\s+\S+\s*&&)|\bchmod\s+\+x\b[^\n]*&&\s*\./|\bpassword\b[^\n]*\b(?:zip|archive|extract|unzip|rar|7z)\b|\b(?:zip|archive|rar|7z)\b[^\n]*\bpassword\b"#)
+        #"https?://\S+\.(?:zip|7z|rar|dmg|pkg|exe|msi|sh|ps1|bat|apk|appimage|deb|rpm|jar|bin|command)\b|\b(?:curl|wget|iwr|Invoke-WebRequest)\b[^\n]*https?://[^\n]*(?:chmod\s+\+x|&&\s*\./|-o\s+\S+\s*&&)|\bchmod\s+\+x\b[^\n]*&&\s*\./|\bpassword\b[^\n]*\b(?:zip|archive|extract|unzip|rar|7z)\b|\b(?:zip|archive|rar|7z)\b[^\n]*\bpassword\b"#,
+        anyOf: ["://", "chmod", "password"])
     static let anywherePayload = Pattern(
-        #"\bpassword[- ]protected\s+(?:zip|archive|file|download)|\b(?:zip|archive|file)\s+password\s*(?:is|:)|\b(?:unzip|7z\s+x|extract)\b[^\n]*(?:\s-p\S+|\bpassword\b)|\bxattr\s+-[a-z]*d\s+com\.apple\.quarantine|\bspctl\s+--master-disable|\b(?:disable|turn\s+off)\s+(?:your\s+)?(?:gatekeeper|antivirus|windows\s+defender|smartscreen|real-time\s+protection)"#)
+        #"\bpassword[- ]protected\s+(?:zip|archive|file|download)|\b(?:zip|archive|file)\s+password\s*(?:is|:)|\b(?:unzip|7z\s+x|extract)\b[^\n]*(?:\s-p\S+|\bpassword\b)|\bxattr\s+-[a-z]*d\s+com\.apple\.quarantine|\bspctl\s+--master-disable|\b(?:disable|turn\s+off)\s+(?:your\s+)?(?:gatekeeper|antivirus|windows\s+defender|smartscreen|real-time\s+protection)"#,
+        anyOf: ["password", "unzip", "7z", "extract", "xattr", "spctl", "disable", "turn"])
 
     /// The ClawHavoc pattern: a "Prerequisites" section that has the reader fetch and run software.
     static func fakePrerequisites(_ source: SourceText) -> [Finding] {
