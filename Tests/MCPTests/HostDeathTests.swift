@@ -4,7 +4,7 @@ import MementoCore
 import Testing
 
 /// The `memento` binary as a host that can be killed: its servers must not outlive it.
-@Suite("Host death and interrupts", .serialized, .timeLimit(.minutes(1)))
+@Suite("Host death and interrupts", .serialized, .timeLimit(.minutes(3)))
 struct HostDeathTests {
     /// Starts `memento mcp call fixture__sleep` against a fresh home and returns it once its
     /// server is running, with the server's pid.
@@ -21,7 +21,9 @@ struct HostDeathTests {
         try process.run()
         // Wait for the server process, then long enough for it to import the SDK and take the
         // call, so the host dies or is interrupted mid-call.
-        let deadline = Date().addingTimeInterval(20)
+        // Generous: on two cores running the whole suite, starting memento and forking the server
+        // once took over 20 s; this bound only catches a host that never starts one.
+        let deadline = Date().addingTimeInterval(90)
         var server: pid_t?
         while server == nil && Date() < deadline {
             server = Self.children(of: process.processIdentifier).first

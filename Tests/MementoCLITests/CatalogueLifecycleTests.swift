@@ -81,7 +81,13 @@ import TestSupport
         #expect(try cli.run(["market", "add-source", "team", nginx.url.absoluteString, "--root-key", temporary.path + "/keys/root.pub"]).status == 0)
         #expect(try cli.run(["search", "--refresh"]).status == 0)
         let install = try cli.start(["install", "slow-skill"])
-        Thread.sleep(forTimeInterval: 1.5)
+        // Kill once bytes are arriving (polled, bounded), so the download is really in flight.
+        let downloads = temporary.path + "/home/store/downloads"
+        for _ in 0..<600 {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: downloads)) ?? []
+            if let name = names.first, (FileSystem.linkStatus(downloads + "/" + name)?.st_size ?? 0) > 0 { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
         kill(install.processIdentifier, SIGKILL)
         install.waitUntilExit()
         #expect(install.terminationReason == .uncaughtSignal)
