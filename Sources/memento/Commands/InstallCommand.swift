@@ -92,8 +92,10 @@ struct InstallCommand: ParsableCommand {
                 }
                 let client = try MarketClient(home: homeOptions.resolvedHome)
                 for release in try client.resolve(path) {
+                    let download = ProgressBar("downloading \(release.skill.name) \(release.release.version)", unit: .bytes)
+                    defer { download.finish() }
                     outcomes.append(try client.install(release, into: store, gate: gate,
-                                                       progress: { bar.update(done: Int($0), total: Int($1)) }))
+                                                       progress: { download.update(done: Int($0), total: Int($1)) }))
                 }
             }
         }

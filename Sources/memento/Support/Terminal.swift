@@ -23,16 +23,21 @@ enum Terminal {
 }
 
 /// A one-line progress bar on stderr. It only appears on a terminal and only once an operation
-/// has run for more than a second, so quick commands and pipes stay quiet.
+/// has run for more than a second, so quick commands and pipes stay quiet. In byte mode it shows
+/// the amount, the rate and the time left, as a download should.
 final class ProgressBar {
+    enum Unit { case items, bytes }
+
     private let label: String
+    private let unit: Unit
     private let started = Date()
     private var lastDraw = Date.distantPast
     private var drawn = false
     private let enabled: Bool
 
-    init(_ label: String, enabled: Bool = Terminal.standardErrorIsTerminal) {
+    init(_ label: String, unit: Unit = .items, enabled: Bool = Terminal.standardErrorIsTerminal) {
         self.label = label
+        self.unit = unit
         self.enabled = enabled
     }
 
@@ -47,11 +52,30 @@ final class ProgressBar {
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         let elapsed = now.timeIntervalSince(started)
         let remaining = done > 0 ? elapsed * Double(total - done) / Double(done) : 0
-        Terminal.standardErrorWrite(String(format: "\r%@ [%@] %d/%d  %.0fs left ", label, bar, done, total, remaining))
+        let amount: String
+        switch unit {
+        case .items:
+            amount = "\(done)/\(total)"
+        case .bytes:
+            let rate = Double(done) / max(elapsed, 0.001)
+            amount = "\(ProgressBar.size(Double(done)))/\(ProgressBar.size(Double(total))) \(ProgressBar.size(rate))/s"
+        }
+        Terminal.standardErrorWrite(String(format: "\r%@ [%@] %@  %.0fs left ", label, bar, amount, remaining))
     }
 
     func finish() {
         if drawn { Terminal.standardErrorWrite("\r\u{1B}[K") }
+    }
+
+    static func size(_ bytes: Double) -> String {
+        let units = ["B", "KiB", "MiB", "GiB"]
+        var value = bytes
+        var index = 0
+        while value >= 1024 && index < units.count - 1 {
+            value /= 1024
+            index += 1
+        }
+        return index == 0 ? "\(Int(value)) B" : String(format: "%.1f %@", value, units[index])
     }
 }
 
