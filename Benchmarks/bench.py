@@ -137,6 +137,89 @@ def bench_verify(work):
     print()
 
 
+def free_port():
+    import socket
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def bench_market(work):
+    """Installing 50 skills from a catalogue served by nginx on 127.0.0.1, cold and warm, vs the
+    floor of curl + sha256sum + unzip of the same archives."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not os.access(nginx, os.X_OK):
+        print("market: skipped, nginx is not installed")
+        return
+    skills = os.path.join(work, "market-skills")
+    os.makedirs(skills)
+    names = [f"bench-skill-{index:02}" for index in range(50)]
+    for name in names:
+        make_skill(skills, name, "1.0.0", 10, 2048)
+    keys, catalogue = os.path.join(work, "keys"), os.path.join(work, "catalogue")
+    quiet = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    subprocess.run([MEMENTO, "market", "keygen", "--dir", keys], **quiet)
+    subprocess.run([MEMENTO, "market", "build", skills, "--catalog", catalogue, "--keys", keys], **quiet)
+    port = free_port()
+    prefix = os.path.join(work, "nginx")
+    os.makedirs(os.path.join(prefix, "logs"))
+    with open(os.path.join(prefix, "nginx.conf"), "w") as handle:
+        handle.write(f"daemon off; master_process off; worker_processes 1; pid {prefix}/nginx.pid;\n"
+                     f"error_log {prefix}/logs/error.log; events {{ worker_connections 256; }}\n"
+                     f"http {{ access_log off; client_body_temp_path {prefix}/body; proxy_temp_path {prefix}/proxy;\n"
+                     f"fastcgi_temp_path {prefix}/fastcgi; uwsgi_temp_path {prefix}/uwsgi; scgi_temp_path {prefix}/scgi;\n"
+                     f"server {{ listen 127.0.0.1:{port}; root {catalogue}; }} }}\n")
+    server = subprocess.Popen([nginx, "-c", os.path.join(prefix, "nginx.conf"), "-p", prefix],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                import socket
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        url = f"http://127.0.0.1:{port}/"
+        home = os.path.join(work, "home-market")
+        env = dict(os.environ, MEMENTO_HOME=home)
+        subprocess.run([MEMENTO, "market", "add-source", "bench", url, "--root-key", os.path.join(keys, "root.pub")], env=env, **quiet)
+
+        def fresh_home():
+            # A cold cache: nothing installed, no archive cached, the index not yet fetched.
+            store = os.path.join(home, "store")
+            if os.path.exists(store):
+                subprocess.run(["chmod", "-R", "u+w", store], check=True)
+                shutil.rmtree(store)
+            for leftover in ("memento.db", "memento.db-wal", "memento.db-shm", "market"):
+                path = os.path.join(home, leftover)
+                if os.path.isdir(path):
+                    shutil.rmtree(path)
+                elif os.path.exists(path):
+                    os.remove(path)
+
+        cold = timed([MEMENTO, "install", *names], env=env, repeat=5, setup=fresh_home)
+        unpack = os.path.join(work, "floor")
+        script = " && ".join(
+            f"curl -sf -o {unpack}/{name}.skill {url}archives/{name}-1.0.0.skill && sha256sum {unpack}/{name}.skill >/dev/null"
+            f" && unzip -q {unpack}/{name}.skill -d {unpack}/{name}" for name in names)
+
+        def fresh_floor():
+            shutil.rmtree(unpack, ignore_errors=True)
+            os.makedirs(unpack)
+
+        floor = timed(script, repeat=5, setup=fresh_floor)
+        report("install 50 skills from nginx, cold cache", cold, "curl + sha256sum + unzip", floor, 1.5)
+
+        def uninstall_all():
+            subprocess.run([MEMENTO, "uninstall", *names], env=env, **quiet)
+
+        warm = timed([MEMENTO, "install", *names], env=env, repeat=5, setup=uninstall_all)
+        print(f"{'  warm re-install (archives and verdicts cached)':<42} {warm:9.2f} ms")
+    finally:
+        server.kill()
+        server.wait()
+
+
 def main():
     if not os.access(MEMENTO, os.X_OK):
         sys.exit(f"{MEMENTO} is not built; run `make bench`")
@@ -145,6 +228,7 @@ def main():
         bench_list(work)
         bench_install(work)
         bench_verify(work)
+        bench_market(work)
     over = [row for row in ROWS if row[-1] != "ok"]
     print(f"\n{len(ROWS) - len(over)} of {len(ROWS)} figures within their goals")
 

@@ -63,6 +63,25 @@ import TestSupport
         #expect(try String(contentsOfFile: temporary.path + "/fresh.lock", encoding: .utf8) == original)
     }
 
+    @Test(.timeLimit(.minutes(2))) func severalSkillsInOneCommandAreFetchedTogether() throws {
+        let temporary = try TemporaryDirectory()
+        let skills = temporary.path + "/skills"
+        let names = (0..<6).map { "bundle-\($0)" }
+        for name in names { try writeSkill(skills + "/" + name, version: "1.0.0") }
+        let owner = CLI(home: temporary.path + "/owner")
+        #expect(try owner.run(["market", "keygen", "--dir", temporary.path + "/keys"]).status == 0)
+        #expect(try owner.run(["market", "build", skills, "--catalog", temporary.path + "/catalogue", "--keys", temporary.path + "/keys"]).status == 0)
+        let nginx = try Nginx(serving: temporary.path + "/catalogue")
+        let cli = CLI(home: temporary.path + "/home")
+        #expect(try cli.run(["market", "add-source", "team", nginx.url.absoluteString, "--root-key", temporary.path + "/keys/root.pub"]).status == 0)
+        let result = try cli.run(["install"] + names)
+        #expect(result.status == 0, "\(result.stderr)")
+        let installed = try #require(try cli.run(["list", "--json"]).json?.arrayValue).compactMap { $0["name"]?.stringValue }
+        #expect(installed == names)
+        #expect(try FileSystem.entries(of: temporary.path + "/home/store/staging").isEmpty)
+        #expect(try FileSystem.entries(of: temporary.path + "/home/store/blobs/sha256").count == names.count)
+    }
+
     @Test(.timeLimit(.minutes(2))) func killDuringADownloadLeavesNothingAndTheNextInstallResumes() throws {
         let temporary = try TemporaryDirectory()
         let skills = temporary.path + "/skills"

@@ -186,10 +186,17 @@ public final class MarketClient {
 
     /// Downloads (or reuses the cached archive), checks size and sha256 against the signed index
     /// before anything is extracted, then installs through the store with the tree hash enforced.
+    /// `prefetched` is an archive `fetchArchives` already brought in.
     public func install(_ resolved: ResolvedRelease, into store: SkillStore, gate: InstallGate? = nil,
+                        prefetched: FetchedArchive? = nil,
                         progress: ((Int64, Int64) -> Void)? = nil) throws(MarketError) -> InstallOutcome
     {
-        let archive = try fetchArchive(resolved, for: store, progress: progress)
+        let archive: FetchedArchive
+        if let prefetched {
+            archive = prefetched
+        } else {
+            archive = try fetchArchive(resolved, for: store, progress: progress)
+        }
         defer { if archive.temporary { try? FileSystem.unlink(archive.path) } }
         let release = resolved.release
         let request = InstallRequest(path: archive.path, source: resolved.archiveURL.absoluteString, signer: resolved.signer,
@@ -204,13 +211,39 @@ public final class MarketClient {
     /// A local file with the release's exact bytes: the cached blob, or a fresh download whose
     /// size and sha256 match the signed index. A temporary download is the caller's to remove.
     public func fetchArchive(_ resolved: ResolvedRelease, for store: SkillStore,
-                             progress: ((Int64, Int64) -> Void)? = nil) throws(MarketError) -> (path: String, temporary: Bool)
+                             progress: ((Int64, Int64) -> Void)? = nil) throws(MarketError) -> FetchedArchive
+    {
+        try MarketClient.fetch(resolved, layout: store.layout, fetcher: fetcher, progress: progress)
+    }
+
+    /// Fetches several archives at once (at most `width` transfers), for installs of several
+    /// skills; each result is an archive or the error that refused it.
+    public func fetchArchives(_ releases: [ResolvedRelease], for store: SkillStore, width: Int = 4) -> [Result<FetchedArchive, MarketError>] {
+        let layout = store.layout
+        let fetcher = fetcher
+        let results = ResultSlots(count: releases.count)
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = max(1, width)
+        for (index, release) in releases.enumerated() {
+            queue.addOperation {
+                let outcome = Result { () throws(MarketError) -> FetchedArchive in
+                    try MarketClient.fetch(release, layout: layout, fetcher: fetcher, progress: nil)
+                }
+                results.set(index, outcome)
+            }
+        }
+        queue.waitUntilAllOperationsAreFinished()
+        return results.values
+    }
+
+    static func fetch(_ resolved: ResolvedRelease, layout: StoreLayout, fetcher: Fetcher,
+                      progress: ((Int64, Int64) -> Void)?) throws(MarketError) -> FetchedArchive
     {
         let release = resolved.release
-        let cached = store.layout.blob(release.sha256)
-        if FileSystem.exists(cached) { return (cached, false) }
-        let download = store.layout.staging + "/download-\(getpid())-\(release.sha256.prefix(12))"
-        let partials = store.layout.store + "/downloads"
+        let cached = layout.blob(release.sha256)
+        if FileSystem.exists(cached) { return FetchedArchive(path: cached, temporary: false) }
+        let download = layout.staging + "/download-\(getpid())-\(release.sha256.prefix(12))"
+        let partials = layout.store + "/downloads"
         do { try FileSystem.makeDirectories(partials) } catch { throw .io("\(error)") }
         try fetcher.download(resolved.archiveURL, to: download, partial: partials + "/\(release.sha256).partial",
                              expectedSize: release.size, progress: progress)
@@ -222,7 +255,30 @@ public final class MarketClient {
             try? FileSystem.unlink(partials + "/\(release.sha256).partial")
             throw .hashMismatch(url: resolved.archiveURL.absoluteString, expected: release.sha256, actual: actual)
         }
-        return (download, true)
+        return FetchedArchive(path: download, temporary: true)
+    }
+}
+
+/// An archive on local disk, checked against the signed index.
+public struct FetchedArchive: Sendable {
+    public let path: String
+    /// A download in staging, to remove after use (the blob cache keeps its own copy on install).
+    public let temporary: Bool
+}
+
+/// Results written by concurrent fetches, one slot each.
+private final class ResultSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<FetchedArchive, MarketError>?]
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Result<FetchedArchive, MarketError>) {
+        lock.withLock { slots[index] = value }
+    }
+
+    var values: [Result<FetchedArchive, MarketError>] {
+        lock.withLock { slots.map { $0 ?? .failure(.io("a download did not finish")) } }
     }
 }
 

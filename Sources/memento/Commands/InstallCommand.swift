@@ -82,22 +82,42 @@ struct InstallCommand: ParsableCommand {
                 return archive.path
             }
         } else {
+            // Catalogue names are resolved first and their archives fetched in parallel; each
+            // install then commits on its own, in order, through verify.
+            var client: MarketClient?
+            var plan: [(String, [ResolvedRelease])] = []
             for path in paths {
-                let bar = ProgressBar("installing \((path as NSString).lastPathComponent)")
-                defer { bar.finish() }
                 if FileManager.default.fileExists(atPath: path) || path.contains("/") {
+                    plan.append((path, []))
+                } else {
+                    let market = try client ?? MarketClient(home: homeOptions.resolvedHome)
+                    client = market
+                    plan.append((path, try market.resolve(path)))
+                }
+            }
+            let releases = plan.flatMap(\.1)
+            var fetched: [String: FetchedArchive] = [:]
+            if let client, releases.count > 1 {
+                for (release, result) in zip(releases, client.fetchArchives(releases, for: store)) {
+                    fetched[release.release.sha256] = try result.get()
+                }
+            }
+            for (path, resolved) in plan {
+                guard let client, !resolved.isEmpty else {
+                    let bar = ProgressBar("installing \((path as NSString).lastPathComponent)")
+                    defer { bar.finish() }
                     outcomes.append(try store.install(InstallRequest(path: path, repair: repair), gate: gate,
                                                       progress: { bar.update(done: $0, total: $1) }))
                     continue
                 }
-                let client = try MarketClient(home: homeOptions.resolvedHome)
-                for release in try client.resolve(path) {
+                for release in resolved where !outcomes.contains(where: { $0.name == release.skill.name }) {
                     let download = ProgressBar("downloading \(release.skill.name) \(release.release.version)", unit: .bytes)
                     defer { download.finish() }
-                    outcomes.append(try client.install(release, into: store, gate: gate,
+                    outcomes.append(try client.install(release, into: store, gate: gate, prefetched: fetched.removeValue(forKey: release.release.sha256),
                                                        progress: { download.update(done: Int($0), total: Int($1)) }))
                 }
             }
+            for leftover in fetched.values where leftover.temporary { try? FileManager.default.removeItem(atPath: leftover.path) }
         }
         if json {
             Terminal.printJSON(.array(outcomes.map(\.json)))
