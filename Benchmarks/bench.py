@@ -220,6 +220,37 @@ def bench_market(work):
         server.wait()
 
 
+def bench_plugins(work):
+    """Tool calls of the FFI skill (zlib crc32): through a runner vs a raw two-process pipe echo,
+    and in-process vs a direct C call, all measured here in this run."""
+    floor_tool = os.path.join(work, "pipe_echo")
+    source = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pipe_echo.c")
+    subprocess.run(["cc", "-O2", "-o", floor_tool, source, "-lz"], check=True)
+    home = os.path.join(work, "home-plugins")
+    env = dict(os.environ, MEMENTO_HOME=home)
+    skill = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Market", "skills", "checksum-tools")
+    subprocess.run([MEMENTO, "install", skill], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    arguments = ["call", "checksum-tools.crc32", "--args", '{"seed": 0, "data": "aGVsbG8="}', "--repeat", "20000"]
+
+    def latencies(extra):
+        result = subprocess.run([MEMENTO, *arguments, *extra], env=env, check=True, capture_output=True, text=True)
+        line = result.stderr.strip().splitlines()[-1]  # "N calls (mode): p50 X µs, p99 Y µs, mean Z µs"
+        numbers = [float(part.split()[1]) for part in line.split(":", 1)[1].split(",")]
+        return numbers  # p50, p99, mean
+
+    runner = latencies([])
+    echo = [float(x) for x in subprocess.run([floor_tool, "pipe_echo", "20000"], check=True, capture_output=True, text=True).stdout.split()]
+    ROWS.append(("runner p50", runner[0], "pipe echo", echo[0], runner[0] / echo[0], 2.0, "ok" if runner[0] / echo[0] <= 2 else "OVER GOAL"))
+    print(f"{'runner round trip p50 (FFI crc32, 20,000)':<42} {runner[0]*1000:9.0f} ns   {'raw two-process pipe echo':<30} "
+          f"{echo[0]*1000:9.0f} ns   {runner[0]/echo[0]:5.2f}x  (goal <= 2.0x) {'ok' if runner[0]/echo[0] <= 2 else 'OVER GOAL'}")
+    print(f"{'runner round trip p99':<42} {runner[1]*1000:9.0f} ns   {'raw two-process pipe echo p99':<30} "
+          f"{echo[1]*1000:9.0f} ns   {runner[1]/echo[1]:5.2f}x")
+    inprocess = latencies(["--in-process"])
+    direct = float(subprocess.run([floor_tool, "crc32", "2000000"], check=True, capture_output=True, text=True).stdout)
+    print(f"{'in-process FFI call p50 (JSON in and out)':<42} {inprocess[0]*1000:9.0f} ns   {'direct C call of crc32':<30} "
+          f"{direct:9.1f} ns   {inprocess[0]*1000/direct:5.0f}x  (the JSON marshalling, as the ABI notes predict)")
+
+
 def main():
     if not os.access(MEMENTO, os.X_OK):
         sys.exit(f"{MEMENTO} is not built; run `make bench`")
@@ -229,6 +260,7 @@ def main():
         bench_install(work)
         bench_verify(work)
         bench_market(work)
+        bench_plugins(work)
     over = [row for row in ROWS if row[-1] != "ok"]
     print(f"\n{len(ROWS) - len(over)} of {len(ROWS)} figures within their goals")
 
