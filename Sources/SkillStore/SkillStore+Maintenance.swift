@@ -19,6 +19,14 @@ public struct DoctorFinding: Hashable, Sendable {
     public let message: String
     public let fix: String
 
+    public init(code: String, severity: Severity, subject: String, message: String, fix: String) {
+        self.code = code
+        self.severity = severity
+        self.subject = subject
+        self.message = message
+        self.fix = fix
+    }
+
     public var json: JSONValue {
         ["code": .string(code), "severity": .string(severity.rawValue), "subject": .string(subject),
          "message": .string(message), "fix": .string(fix)]

@@ -44,6 +44,26 @@ import TestSupport
         #expect(try cli.run(["doctor"]).status == 0)
     }
 
+    @Test func doctorReportsAnExpiredCatalogue() throws {
+        let temporary = try TemporaryDirectory()
+        try writeSkill(temporary.path + "/skills/honest-notes", "---\nname: honest-notes\ndescription: Keeps notes tidy. Use when asked to tidy notes.\nlicense: MIT\n---\nSort.\n")
+        let cli = CLI(home: temporary.path + "/home")
+        #expect(try cli.run(["market", "keygen", "--dir", temporary.path + "/keys"]).status == 0)
+        #expect(try cli.run(["market", "build", temporary.path + "/skills", "--catalog", temporary.path + "/catalogue", "--keys", temporary.path + "/keys"]).status == 0)
+        #expect(try cli.run(["market", "add-source", "team", temporary.path + "/catalogue", "--root-key", temporary.path + "/keys/root.pub"]).status == 0)
+        #expect(try cli.run(["search", "--refresh"]).status == 0)
+        #expect(try cli.run(["doctor"]).status == 0)
+        // Time passes: the verified local copy of the index is now past its expiry.
+        let cached = temporary.path + "/home/market/team/index.json"
+        var text = try String(contentsOfFile: cached, encoding: .utf8)
+        let expires = try #require(text.range(of: #""expires": "[^"]+""#, options: .regularExpression))
+        text.replaceSubrange(expires, with: #""expires": "2001-01-01T00:00:00Z""#)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: cached))
+        let doctor = try cli.run(["doctor", "--json"])
+        #expect(doctor.status == 1)
+        #expect(doctor.json?["findings"]?.arrayValue?.first?["code"] == "catalogue-expired")
+    }
+
     @Test func warningsInstallUnlessThePolicyIsStrict() throws {
         let temporary = try TemporaryDirectory()
         // Raw-IP URL in prose: a heuristic, so a warning, not a block.

@@ -152,6 +152,18 @@ public final class MarketClient {
         return cached
     }
 
+    /// Sources whose last verified index has expired, with when: searches and installs from them
+    /// are refused until the catalogue owner re-signs it and a refresh succeeds.
+    public func expiredSources(now: Date = Date()) -> [(name: String, expired: Date)] {
+        configuration.sources.compactMap { source in
+            guard let data = FileManager.default.contents(atPath: stateDirectory(source) + "/index.json"),
+                  let json = try? JSONValue.parse(bytes: data), let index = try? CatalogueIndex(json: json, file: "index.json"),
+                  index.expires < now
+            else { return nil }
+            return (source.name, index.expires)
+        }
+    }
+
     /// Ranked search over names and descriptions of the local copy of every index.
     public func search(_ query: String) throws(MarketError) -> [SearchHit] {
         let indexes = try indexes()

@@ -1,11 +1,12 @@
 import ArgumentParser
 import MementoCore
+import SkillMarket
 import SkillStore
 
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Check the store: links, files changed after install, leftovers, database vs disk.",
+        abstract: "Check the store: links, files changed after install, leftovers, database vs disk, expired catalogues.",
         discussion: """
             Each problem comes with the command that fixes it. Exits 1 when it finds a problem.
 
@@ -29,7 +30,14 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         if fix { try homeOptions.writableStore().repair() }
-        let findings = try homeOptions.readableStore()?.diagnose(hashTrees: !quick) ?? []
+        var findings = try homeOptions.readableStore()?.diagnose(hashTrees: !quick) ?? []
+        if let client = try? MarketClient(home: homeOptions.resolvedHome) {
+            for source in client.expiredSources() {
+                findings.append(DoctorFinding(code: "catalogue-expired", severity: .warning, subject: source.name,
+                                              message: "the catalogue's signed index expired on \(source.expired); installs from it are refused",
+                                              fix: "memento search --refresh (after the catalogue owner re-signs it with `memento market build`)"))
+            }
+        }
         if json {
             Terminal.printJSON(["ok": .bool(findings.isEmpty), "findings": .array(findings.map(\.json))])
         } else if findings.isEmpty {
