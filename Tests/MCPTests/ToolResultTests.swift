@@ -10,16 +10,16 @@ struct ToolResultTests {
             {"type":"object","$defs":{"Zone":{"type":"object","properties":{"tz":{"type":"string"}},"required":["tz"]}},
              "properties":{"source":{"$ref":"#/$defs/Zone"},"n":{"type":"integer","minimum":0}},"required":["source"]}
             """#)
-        let validator = SchemaValidator(schema: schema)
+        let validator = JSONSchemaValidator(schema: schema)
         #expect(validator.validate(["source": ["tz": "UTC"], "n": 3]).isEmpty)
         #expect(validator.validate(["source": ["tz": 5]]) == ["$.source.tz: expected string, found integer"])
         #expect(validator.validate(["source": [:], "n": -1]).count == 2)
-        #expect(SchemaValidator(schema: ["$ref": "https://example.com/s.json"]).validate(1).first?.contains("only local") == true)
+        #expect(JSONSchemaValidator(schema: ["$ref": "https://example.com/s.json"]).validate(1).first?.contains("only local") == true)
     }
 
     @Test func combinatorsAndEnums() {
         let schema: JSONValue = ["anyOf": [["type": "string"], ["type": "null"]], "enum": ["a", nil]]
-        let validator = SchemaValidator(schema: schema)
+        let validator = JSONSchemaValidator(schema: schema)
         #expect(validator.validate("a").isEmpty)
         #expect(validator.validate(.null).isEmpty)
         #expect(!validator.validate("b").isEmpty)
@@ -27,7 +27,7 @@ struct ToolResultTests {
     }
 
     @Test func recursiveSchemaIsBounded() {
-        let validator = SchemaValidator(schema: ["$ref": "#"])
+        let validator = JSONSchemaValidator(schema: ["$ref": "#"])
         #expect(validator.validate(1).contains { $0.contains("nesting exceeds") })
     }
 

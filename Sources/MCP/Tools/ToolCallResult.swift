@@ -41,7 +41,7 @@ extension ToolCallResult {
         // Validate only successful results: an error result need not match the schema.
         if !isError, let schema = tool?.outputSchema {
             if let value = structured {
-                let problems = SchemaValidator(schema: schema).validate(value)
+                let problems = JSONSchemaValidator(schema: schema).validate(value)
                 if !problems.isEmpty {
                     warnings.append("structuredContent does not match the outputSchema of \(tool?.qualifiedName ?? "the tool"); using the text content (\(problems.prefix(3).joined(separator: "; ")))")
                     structured = nil

@@ -67,7 +67,7 @@ public final class ToolRegistry: @unchecked Sendable {
     /// arguments and failures the tool reports come back as an error result, not a throw.
     public func call(_ qualifiedName: String, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
         let tool = try tool(named: qualifiedName)
-        let problems = SchemaValidator.problems(arguments, against: tool.spec.inputSchema)
+        let problems = JSONSchemaValidator(schema: tool.spec.inputSchema).validate(arguments, at: "arguments")
         guard problems.isEmpty else {
             return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; "))
         }

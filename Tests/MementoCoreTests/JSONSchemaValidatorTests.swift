@@ -1,9 +1,8 @@
 import MementoCore
 import Testing
-@testable import PluginHost
 
-@Suite("Tool argument validation")
-struct SchemaValidatorTests {
+@Suite("JSON Schema validation of tool arguments")
+struct JSONSchemaValidatorTests {
     let schema: JSONValue = [
         "type": "object",
         "properties": [
@@ -18,9 +17,13 @@ struct SchemaValidatorTests {
         "additionalProperties": false,
     ]
 
+    func problems(_ arguments: JSONValue, against schema: JSONValue) -> [String] {
+        JSONSchemaValidator(schema: schema).validate(arguments, at: "arguments")
+    }
+
     @Test func acceptsValidArguments() {
-        #expect(SchemaValidator.problems(["name": "ada", "count": 3, "ratio": 0.5, "mode": "fast", "tags": ["a"], "nested": ["id": nil]], against: schema).isEmpty)
-        #expect(SchemaValidator.problems(["name": "ada", "count": 3.0], against: schema).isEmpty)
+        #expect(problems(["name": "ada", "count": 3, "ratio": 0.5, "mode": "fast", "tags": ["a"], "nested": ["id": nil]], against: schema).isEmpty)
+        #expect(problems(["name": "ada", "count": 3.0], against: schema).isEmpty)
     }
 
     @Test(arguments: [
@@ -41,6 +44,6 @@ struct SchemaValidatorTests {
         (["name": "a", "extra": true], "arguments.extra: is not a known property (expected one of count, mode, name, nested, ratio, tags)"),
     ] as [(JSONValue, String)])
     func reportsEachProblem(_ arguments: JSONValue, _ expected: String) {
-        #expect(SchemaValidator.problems(arguments, against: schema) == [expected])
+        #expect(problems(arguments, against: schema) == [expected])
     }
 }

@@ -1,24 +1,25 @@
 import Foundation
-import MementoCore
 
-/// A bounded JSON Schema (2020-12) validator for tool `outputSchema`s.
+/// A bounded JSON Schema (2020-12) validator, shared by tool arguments (the registry) and tool
+/// results (MCP `outputSchema`).
 ///
-/// Covers the keywords servers use in practice: `type`, `enum`, `const`, `properties`,
-/// `required`, `additionalProperties`, `items`, `prefixItems`, `min/maxItems`,
-/// `min/maxLength`, numeric bounds, `allOf`/`anyOf`/`oneOf`/`not`, and local `$ref` into
-/// `$defs`/`definitions` (mcp-server-time uses them). Remote `$ref`s are never fetched: they
-/// are reported as unsupported. Unknown keywords are ignored. Depth is capped, so a recursive
-/// schema cannot run away.
-public struct SchemaValidator: Sendable {
+/// Covers the keywords tools use in practice: `type`, `enum`, `const`, `properties`, `required`,
+/// `additionalProperties`, `items`, `prefixItems`, `min/maxItems`, `min/maxLength`, numeric
+/// bounds, `allOf`/`anyOf`/`oneOf`/`not`, and local `$ref` into `$defs`/`definitions`. Remote
+/// `$ref`s are never fetched: they are reported as unsupported. Unknown keywords are ignored, so
+/// a richer schema still validates what it can. Depth is capped, so a recursive schema cannot
+/// run away. Problems come out in a stable order (object members by name).
+public struct JSONSchemaValidator: Sendable {
     public let root: JSONValue
     static let maxDepth = 64
 
     public init(schema: JSONValue) { self.root = schema }
 
-    /// Every violation found, as "path: problem"; empty when the value conforms.
-    public func validate(_ value: JSONValue) -> [String] {
+    /// Every violation found, as "PATH: problem"; empty when the value conforms. `path` names the
+    /// value in messages (`$` for a result, `arguments` for a call's arguments).
+    public func validate(_ value: JSONValue, at path: String = "$") -> [String] {
         var problems: [String] = []
-        check(value, against: root, path: "$", depth: 0, into: &problems)
+        check(value, against: root, path: path, depth: 0, into: &problems)
         return problems
     }
 
@@ -40,14 +41,15 @@ public struct SchemaValidator: Sendable {
             check(value, against: target, path: path, depth: depth + 1, into: &problems)
         }
         if let type = keywords["type"], !Self.matches(value, type: type) {
-            problems.append("\(path): expected \(type.stringValue ?? type.encoded()), found \(value.typeName)")
+            let names = type.arrayValue?.compactMap(\.stringValue).joined(separator: " or ") ?? type.stringValue ?? type.encoded()
+            problems.append("\(path): expected \(names), found \(value.typeName)")
             return
         }
         if let options = keywords["enum"]?.arrayValue, !options.contains(where: { Self.equal($0, value) }) {
-            problems.append("\(path): \(Self.preview(value)) is not one of \(Self.preview(.array(options)))")
+            problems.append("\(path): \(Self.preview(value)) is not one of \(options.map(Self.preview).joined(separator: ", "))")
         }
         if let constant = keywords["const"], !Self.equal(constant, value) {
-            problems.append("\(path): must be \(Self.preview(constant))")
+            problems.append("\(path): expected \(Self.preview(constant))")
         }
         checkCombinators(value, keywords, path: path, depth: depth, into: &problems)
         switch value {
@@ -55,7 +57,7 @@ public struct SchemaValidator: Sendable {
         case .array(let items): checkArray(items, keywords, path: path, depth: depth, into: &problems)
         case .string(let text): checkString(text, keywords, path: path, into: &problems)
         case .number(let number): checkNumber(number.doubleValue, keywords, path: path, into: &problems)
-        default: break
+        case .null, .bool: break
         }
     }
 
@@ -83,11 +85,13 @@ public struct SchemaValidator: Sendable {
     private func checkObject(_ members: [String: JSONValue], _ keywords: [String: JSONValue], path: String, depth: Int, into problems: inout [String]) {
         let properties = keywords["properties"]?.objectValue ?? [:]
         for name in keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where members[name] == nil {
-            problems.append("\(path): missing required property '\(name)'")
+            problems.append("\(path).\(name): is required")
         }
-        for (name, member) in members {
+        for (name, member) in members.sorted(by: { $0.key < $1.key }) {
             if let schema = properties[name] {
                 check(member, against: schema, path: "\(path).\(name)", depth: depth + 1, into: &problems)
+            } else if keywords["additionalProperties"] == .bool(false) {
+                problems.append("\(path).\(name): is not a known property (expected one of \(properties.keys.sorted().joined(separator: ", ")))")
             } else if let additional = keywords["additionalProperties"] {
                 check(member, against: additional, path: "\(path).\(name)", depth: depth + 1, into: &problems)
             }
@@ -114,10 +118,10 @@ public struct SchemaValidator: Sendable {
     }
 
     private func checkNumber(_ number: Double, _ keywords: [String: JSONValue], path: String, into problems: inout [String]) {
-        if let bound = keywords["minimum"]?.doubleValue, number < bound { problems.append("\(path): below the minimum \(bound)") }
-        if let bound = keywords["maximum"]?.doubleValue, number > bound { problems.append("\(path): above the maximum \(bound)") }
-        if let bound = keywords["exclusiveMinimum"]?.doubleValue, number <= bound { problems.append("\(path): not above \(bound)") }
-        if let bound = keywords["exclusiveMaximum"]?.doubleValue, number >= bound { problems.append("\(path): not below \(bound)") }
+        if let bound = keywords["minimum"]?.doubleValue, number < bound { problems.append("\(path): \(number) is less than the minimum \(bound)") }
+        if let bound = keywords["maximum"]?.doubleValue, number > bound { problems.append("\(path): \(number) is greater than the maximum \(bound)") }
+        if let bound = keywords["exclusiveMinimum"]?.doubleValue, number <= bound { problems.append("\(path): \(number) must be greater than \(bound)") }
+        if let bound = keywords["exclusiveMaximum"]?.doubleValue, number >= bound { problems.append("\(path): \(number) must be less than \(bound)") }
     }
 
     /// Follows a local JSON pointer (`#`, `#/$defs/Name`, with `~0`/`~1` escapes).
