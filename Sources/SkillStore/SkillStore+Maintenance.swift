@@ -83,6 +83,7 @@ extension SkillStore {
         var findings: [DoctorFinding] = []
         let (skills, versions) = try read { db in (try SkillRecord.fetchAll(db), try VersionRecord.fetchAll(db)) }
 
+        // Work in progress looks like interrupted work; only report it when no writer is running.
         if let lock = WriterLock.tryAcquire(layout) {
             let leftovers = (try? FileSystem.entries(of: layout.staging)) ?? []
             if !leftovers.isEmpty {
@@ -90,15 +91,15 @@ extension SkillStore {
                                       message: "\(leftovers.count) leftover item(s) from an interrupted operation",
                                       fix: "memento doctor --fix"))
             }
+            for version in versions where version.state == .pending {
+                findings.append(.init(code: "interrupted-install", severity: .error, subject: "\(version.name)@\(version.version)",
+                                      message: "an install was interrupted before it committed", fix: "memento doctor --fix"))
+            }
+            for skill in skills where skill.state == .uninstalling {
+                findings.append(.init(code: "interrupted-uninstall", severity: .error, subject: skill.name,
+                                      message: "an uninstall was interrupted", fix: "memento doctor --fix"))
+            }
             withExtendedLifetime(lock) {}
-        }
-        for version in versions where version.state == .pending {
-            findings.append(.init(code: "interrupted-install", severity: .error, subject: "\(version.name)@\(version.version)",
-                                  message: "an install was interrupted before it committed", fix: "memento doctor --fix"))
-        }
-        for skill in skills where skill.state == .uninstalling {
-            findings.append(.init(code: "interrupted-uninstall", severity: .error, subject: skill.name,
-                                  message: "an uninstall was interrupted", fix: "memento doctor --fix"))
         }
 
         let installed = versions.filter { $0.state == .installed }

@@ -22,13 +22,15 @@ public final class SkillStore {
 
     /// Opens the store for reading. Returns nil when nothing was ever installed under `home`.
     /// If a killed process left work behind and no writer is running, this start-up recovers it
-    /// first, so readers never act on an interrupted operation.
-    public static func reader(home: String) throws(StoreError) -> SkillStore? {
+    /// first, so readers never act on an interrupted operation. `doctor` passes
+    /// `recovering: false` to report what it finds instead.
+    public static func reader(home: String, recovering: Bool = true) throws(StoreError) -> SkillStore? {
         let layout = StoreLayout(home: home)
         guard FileSystem.exists(layout.database) else { return nil }
         let store = SkillStore(layout: layout, database: try StoreDatabase.open(layout, readOnly: true), writerLock: nil)
         let behind = try store.read { db in try !StoreDatabase.migrator.hasCompletedMigrations(db) }
-        let interrupted = try store.needsRecovery()
+        var interrupted = false
+        if recovering { interrupted = try store.needsRecovery() }
         guard behind || interrupted, let lock = WriterLock.tryAcquire(layout) else { return store }
         let recovering = SkillStore(layout: layout, database: try StoreDatabase.open(layout, readOnly: false), writerLock: lock)
         try recovering.recover()

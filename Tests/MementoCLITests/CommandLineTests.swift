@@ -50,6 +50,29 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: temporary.path + "/from-env"))
     }
 
+    @Test func doctorReportsAnInterruptedInstallAndFixFinishesIt() throws {
+        let temporary = try TemporaryDirectory()
+        let archive = try temporary.archive(name: "halfway", version: "1.0.0", fileCount: 10, seed: "h")
+        let cli = CLI(home: temporary.path + "/home")
+        #expect(try cli.run(["install", archive]).status == 0)
+        #expect(try cli.run(["uninstall", "halfway"]).status == 0)
+        // Killed after the pending record and the tree rename, before the new `current` link is
+        // made (the last points are: link, rename, fsync, and the commit's two).
+        let count = temporary.path + "/count"
+        #expect(try cli.run(["install", archive], extraEnvironment: ["MEMENTO_CRASH_COUNT": count]).status == 0)
+        #expect(try cli.run(["uninstall", "halfway"]).status == 0)
+        let total = try #require(Int(try String(contentsOfFile: count, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let killed = try cli.run(["install", archive], extraEnvironment: ["MEMENTO_CRASH_AT": String(total - 4)])
+        #expect(killed.killedBySignal == SIGKILL)
+
+        let doctor = try cli.run(["doctor", "--json"])
+        #expect(doctor.status == 1)
+        let codes = Set(doctor.json?["findings"]?.arrayValue?.compactMap { $0["code"]?.stringValue } ?? [])
+        #expect(codes == ["interrupted-install", "staging-leftovers"], "\(doctor.stdout)")
+        #expect(try cli.run(["doctor", "--fix"]).status == 0)
+        #expect(try cli.run(["doctor"]).status == 0)
+    }
+
     @Test func doctorExitsOneOnProblems() throws {
         let temporary = try TemporaryDirectory()
         let skill = temporary.path + "/drifty"

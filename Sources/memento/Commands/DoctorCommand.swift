@@ -30,7 +30,8 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         if fix { try homeOptions.writableStore().repair() }
-        var findings = try homeOptions.readableStore()?.diagnose(hashTrees: !quick) ?? []
+        // No start-up recovery here: doctor reports interrupted work, and --fix (above) repairs it.
+        var findings = try SkillStore.reader(home: homeOptions.resolvedHome, recovering: false)?.diagnose(hashTrees: !quick) ?? []
         if let client = try? MarketClient(home: homeOptions.resolvedHome) {
             for source in client.expiredSources() {
                 findings.append(DoctorFinding(code: "catalogue-expired", severity: .warning, subject: source.name,
