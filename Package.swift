@@ -88,13 +88,13 @@ let package = Package(
         .testTarget(name: "MementoCoreTests", dependencies: ["MementoCore"]),
         .testTarget(
             name: "SkillStoreTests",
-            dependencies: ["SkillStore", "MementoCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["SkillStore", "MementoCore", "TestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
-        .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "MCPTests", dependencies: ["MCP", "MementoCore", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PluginHostTests",
             dependencies: [
-                "PluginHost", "MementoCore", "CSystemShims",
+                "PluginHost", "MementoCore", "CSystemShims", "TestSupport",
                 .product(name: "SkillABI", package: "SkillSDK"), .product(name: "SkillToolchain", package: "SkillSDK"),
             ],
             exclude: ["Fixtures"]

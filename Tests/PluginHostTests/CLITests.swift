@@ -1,43 +1,12 @@
 import Foundation
 import MementoCore
 import Testing
+import TestSupport
 
-/// Runs the built `memento` as a user would.
+/// Runs the built `memento` as a user would, without the Swift backtracer's delay on crashes.
 enum Memento {
-    struct Result {
-        let status: Int32
-        let signal: Int32?
-        let stdout: String
-        let stderr: String
-    }
-
-    static func run(_ arguments: [String], home: String) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: mementoBinary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["SWIFT_BACKTRACE"] = "enable=no"
-        environment["MEMENTO_HOME"] = home
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Drain stderr on another thread so neither pipe can fill up and block the child.
-        nonisolated(unsafe) var errorData = Data()
-        let drained = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            errorData = errors.fileHandleForReading.readDataToEndOfFile()
-            drained.signal()
-        }
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        drained.wait()
-        process.waitUntilExit()
-        let signaled = process.terminationReason == .uncaughtSignal
-        return Result(status: signaled ? -1 : process.terminationStatus, signal: signaled ? process.terminationStatus : nil,
-                      stdout: String(decoding: outputData, as: UTF8.self), stderr: String(decoding: errorData, as: UTF8.self))
+    static func run(_ arguments: [String], home: String) throws -> CLI.Result {
+        try CLI(home: home, environment: ["SWIFT_BACKTRACE": "enable=no"]).run(arguments)
     }
 }
 

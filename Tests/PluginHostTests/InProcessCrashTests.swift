@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import PluginHost
 
 /// Documents what isolation is for: a crash inside an in-process plugin ends the whole host.
@@ -14,10 +15,10 @@ struct InProcessCrashTests {
 
         let home = workspace.root + "/home"
         let inProcess = try Memento.run(["call", "fatal.segv", "--skill-dir", folder, "--in-process"], home: home)
-        #expect(inProcess.signal == SIGSEGV, "status \(inProcess.status), stderr: \(inProcess.stderr)")
+        #expect(inProcess.killedBySignal == SIGSEGV, "status \(inProcess.status), stderr: \(inProcess.stderr)")
 
         let isolated = try Memento.run(["call", "fatal.segv", "--skill-dir", folder], home: home)
-        #expect(isolated.signal == nil)
+        #expect(isolated.killedBySignal == nil)
         #expect(isolated.status == 2)
         #expect(isolated.stderr.contains("crashed during the call (runner killed by signal 11 (SIGSEGV)); memento is unaffected"))
     }

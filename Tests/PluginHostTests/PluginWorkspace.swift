@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import MementoCore
 
 /// A temporary directory where tests compile the C test plugin into native skill folders.
@@ -32,9 +33,7 @@ final class PluginWorkspace {
     ]
 
     init() throws {
-        var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("memento-plugins-XXXXXX").path.utf8CString)
-        guard let made = mkdtemp(&template) else { throw FileSystemError("create temporary directory", "/tmp") }
-        root = String(cString: made)
+        root = try TemporaryPath.make("memento-plugins")
     }
 
     deinit { try? FileSystem.removeTree(root) }

@@ -1,13 +1,11 @@
 import Foundation
 import MementoCore
 import Testing
+import TestSupport
 @testable import PluginHost
 
-/// The built `memento` binary, beside the test bundle; `memento runner` is the runner.
-let mementoBinary: String = {
-    if let explicit = ProcessInfo.processInfo.environment["MEMENTO_BIN"] { return explicit }
-    return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("memento").path
-}()
+/// The built `memento` binary; `memento runner` is the runner.
+let mementoBinary = CLI.binary
 
 func runnerClient(_ folder: String, name: String, timeout: Duration = .seconds(20), maxCrashes: Int = 3) -> RunnerClient {
     var configuration = RunnerConfiguration.nativeSkill(root: folder, executable: mementoBinary)

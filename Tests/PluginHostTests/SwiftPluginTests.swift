@@ -2,6 +2,7 @@ import Foundation
 import MementoCore
 import SkillToolchain
 import Testing
+import TestSupport
 @testable import PluginHost
 
 /// A Swift plugin written with SkillKit, compiled at test time with the host's own swiftc:
@@ -111,7 +112,7 @@ struct SwiftPluginTests {
         let folder = try SwiftPluginTests.build(in: workspace)
         let result = try Memento.run(["call", "greeter.trap", "--skill-dir", folder, "--in-process", "--args", #"{"name":"Eve"}"#],
                                      home: workspace.root + "/home")
-        #expect(result.signal == SIGILL, "status \(result.status): \(result.stderr)")
+        #expect(result.killedBySignal == SIGILL, "status \(result.status): \(result.stderr)")
     }
 
     @Test func aStaticStdlibPluginRunsOnlyInARunner() throws {

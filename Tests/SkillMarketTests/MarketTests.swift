@@ -3,6 +3,7 @@ import MementoCore
 import SkillMarket
 import SkillStore
 import Testing
+import TestSupport
 
 /// A catalogue built and signed in a temporary directory, and a home that trusts it.
 final class CatalogueFixture {
@@ -14,9 +15,7 @@ final class CatalogueFixture {
     let rootKey: PublicKey
 
     init(skills names: [(String, String)] = [("csv-tool", "1.0.0"), ("json-tool", "1.0.0")]) throws {
-        var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("memento-market-XXXXXX").path.utf8CString)
-        guard let made = mkdtemp(&template) else { throw FileSystemError("mkdtemp", "/tmp") }
-        root = String(cString: made)
+        root = try TemporaryPath.make("memento-market")
         rootKey = try CatalogueBuilder.generateKeys(in: root + "/keys").root
         for (name, version) in names { try writeSkill(name, version: version) }
         try CatalogueBuilder.build(skills: skills, catalogue: catalogue, keys: keys)

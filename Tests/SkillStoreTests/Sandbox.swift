@@ -1,6 +1,7 @@
 import Foundation
 import MementoCore
 import SkillStore
+import TestSupport
 import ZIPFoundation
 
 /// A throwaway directory with a Memento home and helpers to make skills and archives in it.
@@ -10,10 +11,7 @@ final class Sandbox {
     var layout: StoreLayout { StoreLayout(home: home) }
 
     init() throws {
-        let template = FileManager.default.temporaryDirectory.appendingPathComponent("memento-test-XXXXXX").path
-        var bytes = Array(template.utf8CString)
-        guard let made = mkdtemp(&bytes) else { throw FileSystemError("create temporary directory", template) }
-        root = String(cString: made)
+        root = try TemporaryPath.make("memento-test")
     }
 
     deinit { try? FileSystem.removeTree(root) }

@@ -76,9 +76,7 @@ public final class TemporaryDirectory {
     public let path: String
 
     public init() throws {
-        var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("memento-cli-XXXXXX").path.utf8CString)
-        guard let made = mkdtemp(&template) else { throw FileSystemError("create temporary directory", "/tmp") }
-        path = String(cString: made)
+        path = try TemporaryPath.make("memento-cli")
     }
 
     deinit { try? FileSystem.removeTree(path) }

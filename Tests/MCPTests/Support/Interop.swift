@@ -3,6 +3,7 @@ import MCP
 import MementoCore
 import Synchronization
 import Testing
+import TestSupport
 
 /// Finds the Python peers the lead's Makefile installs into `<repo>/.venv-mcp`.
 enum Interop {
@@ -38,15 +39,9 @@ enum Interop {
 
     /// The `memento` CLI, built next to the test bundle by `swift build` / `swift test`.
     static func mementoBinary() throws -> String {
-        var candidate = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        // The bundle may be a directory (macOS) or a file (Linux); walk up to the build folder.
-        for _ in 0..<4 {
-            let path = candidate.appendingPathComponent("memento").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-            candidate.deleteLastPathComponent()
-        }
-        try #require(Bool(false), "the memento binary was not built next to \(CommandLine.arguments[0]); run `swift build` first")
-        return ""
+        try #require(FileManager.default.isExecutableFile(atPath: CLI.binary),
+                     "the memento binary was not built at \(CLI.binary); run `make test`")
+        return CLI.binary
     }
 
     static let eras: [EraPin] = [.auto, .legacy, .modern(ProtocolVersion.latestModern)]
