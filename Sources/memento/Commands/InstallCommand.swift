@@ -70,10 +70,12 @@ struct InstallCommand: ParsableCommand {
             let home = homeOptions.resolvedHome
             var downloads: [String] = []
             defer { for path in downloads { try? FileManager.default.removeItem(atPath: path) } }
+            var market: MarketClient?
             outcomes = try store.installFrozen(try Lockfile.read(from: lockfile), gate: gate) { name, entry in
                 // A catalogue source: fetch exactly the locked release through the signed index.
                 guard entry.source.contains("://") else { return nil }
-                let client = try MarketClient(home: home)
+                let client = try market ?? MarketClient(home: home)
+                market = client
                 guard let release = try client.resolve("\(name)@\(entry.version)").last, release.release.sha256 == entry.archiveSha256 else {
                     throw CommandError("the catalogue's \(name) \(entry.version) is not the locked archive \(entry.archiveSha256 ?? "?")")
                 }
