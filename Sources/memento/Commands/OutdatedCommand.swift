@@ -14,18 +14,14 @@ struct OutdatedCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup var homeOptions: HomeOptions
-
-    @Flag(help: "Fetch and verify the catalogue indexes first.")
-    var refresh = false
+    @OptionGroup var catalogue: CatalogueOptions
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() throws {
-        let client = try MarketClient(home: homeOptions.resolvedHome)
-        if refresh { try client.refresh() }
-        let updates = try client.updates(for: try homeOptions.readableStore()?.list() ?? [])
+        let client = try catalogue.client()
+        let updates = try client.updates(for: try catalogue.homeOptions.readableStore()?.list() ?? [])
         if json {
             Terminal.printJSON(.array(updates.map { update in
                 ["name": .string(update.installed.name), "installed": .string(update.installed.version),

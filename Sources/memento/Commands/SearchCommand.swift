@@ -15,20 +15,16 @@ struct SearchCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup var homeOptions: HomeOptions
+    @OptionGroup var catalogue: CatalogueOptions
 
     @Argument(help: "Words to look for.")
     var query: [String] = []
-
-    @Flag(help: "Fetch and verify the catalogue indexes before searching.")
-    var refresh = false
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func run() throws {
-        let client = try MarketClient(home: homeOptions.resolvedHome)
-        if refresh { try client.refresh() }
+        let client = try catalogue.client()
         let hits = try client.search(query.joined(separator: " "))
         if json {
             Terminal.printJSON(.array(hits.map { hit in
