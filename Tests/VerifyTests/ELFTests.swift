@@ -1,3 +1,4 @@
+import MementoCore
 import Testing
 @testable import Verify
 
@@ -6,19 +7,19 @@ struct ELFTests {
     @Test func readsImportsExportsAndNeeded() throws {
         let bytes = ELFBuilder.sharedObject(machine: 183, imports: ["execve", "connect"], exports: ["skill_abi_v1_entry"],
                                             needed: ["libc.so.6", "libcurl.so.4"])
-        let elf = try ELFFile(bytes)
+        let elf = try ELFFile(bytes: bytes)
         #expect(elf.is64Bit && elf.littleEndian)
         #expect(elf.machineName == "aarch64")
-        #expect(elf.imports == ["execve", "connect"])
-        #expect(elf.exports == ["skill_abi_v1_entry"])
-        #expect(elf.needed == ["libc.so.6", "libcurl.so.4"])
+        #expect(elf.importedSymbols == ["execve", "connect"])
+        #expect(elf.exportedSymbols == ["skill_abi_v1_entry"])
+        #expect(elf.neededLibraries == ["libc.so.6", "libcurl.so.4"])
     }
 
     @Test func everyTruncationIsAnErrorNotACrash() {
         let bytes = ELFBuilder.sharedObject(imports: ["system"], exports: ["skill_abi_v1_entry"], needed: ["libz.so.1"])
         for length in stride(from: 0, to: bytes.count, by: 7) {
             // Any prefix either parses (the tables it needs are complete) or throws; it never traps.
-            _ = try? ELFFile(Array(bytes.prefix(length)))
+            _ = try? ELFFile(bytes: Array(bytes.prefix(length)))
         }
     }
 
@@ -32,7 +33,7 @@ struct ELFTests {
                 state ^= state << 13; state ^= state >> 7; state ^= state << 17
                 bytes[Int(state % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: state >> 32)
             }
-            _ = try? ELFFile(bytes)
+            _ = try? ELFFile(bytes: bytes)
         }
     }
 
@@ -40,6 +41,6 @@ struct ELFTests {
         var bytes = ELFBuilder.sharedObject(imports: ["system"])
         // Point the section table far past the end of the file.
         bytes.replaceSubrange(40..<48, with: ELFBuilder.le(UInt64(1 << 40)))
-        #expect(throws: ELFFile.ParseError.self) { try ELFFile(bytes) }
+        #expect(throws: ELFError.self) { try ELFFile(bytes: bytes) }
     }
 }

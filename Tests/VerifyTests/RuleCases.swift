@@ -1,4 +1,5 @@
 import Foundation
+import MementoCore
 @testable import Verify
 
 /// For every rule: a skill that must trigger it, and a hard negative that looks alike but is honest.

@@ -1,3 +1,5 @@
+import MementoCore
+
 /// The install- and load-time checks on a plugin's ELF image (plugin-abi.md §4), by pure parsing.
 public enum ELFCheck {
     /// Libraries a native skill may need. Anything else (a network library, a second libc) is
@@ -21,6 +23,8 @@ public enum ELFCheck {
         } catch {
             throw .badELF(path: path, error)
         }
+        guard file.is64Bit else { throw .badELF(path: path, .unsupportedClass(1)) }
+        guard file.littleEndian else { throw .badELF(path: path, .unsupportedByteOrder) }
         guard file.machine == ELFFile.hostMachine else { throw .wrongMachine(path: path, found: file.machine, expected: ELFFile.hostMachine) }
         guard file.fileType == .sharedObject else { throw .notSharedObject(path: path) }
         guard file.exportedSymbols.contains(NativeABI.entrySymbol) else { throw .missingEntrySymbol(path: path) }

@@ -1,3 +1,5 @@
+import MementoCore
+
 /// Layer 4: ELF binaries, parsed (never loaded): machine, imports against declared permissions, NEEDED.
 struct NativeLayer: AuditLayer {
     let name = LayerName.native
@@ -18,7 +20,7 @@ struct NativeLayer: AuditLayer {
             guard file.bytes.count == file.size else { continue }
             let elf: ELFFile
             do {
-                elf = try ELFFile(file.bytes)
+                elf = try ELFFile(bytes: file.bytes)
             } catch {
                 findings.append(Finding(rule: RuleCatalogue.nativeMalformed, origin: .tree, file: file.path, line: nil, evidence: "\(error)"))
                 continue
@@ -28,26 +30,26 @@ struct NativeLayer: AuditLayer {
                 findings.append(Finding(rule: RuleCatalogue.nativeForeignMachine, origin: .tree, file: file.path, line: nil,
                                         evidence: "\(elf.is64Bit ? "ELF64" : "ELF32") \(elf.littleEndian ? "LSB" : "MSB") \(elf.machineName)"))
             }
-            if isEntry && context.manifest?.kind == .native && !elf.exports.contains("skill_abi_v1_entry") {
+            if isEntry && context.manifest?.kind == .native && !elf.exportedSymbols.contains("skill_abi_v1_entry") {
                 findings.append(Finding(rule: RuleCatalogue.nativeMissingEntry, origin: .tree, file: file.path, line: nil,
-                                        evidence: "\(elf.exports.count) exported symbols"))
+                                        evidence: "\(elf.exportedSymbols.count) exported symbols"))
             }
-            let spawns = elf.imports.intersection(Self.processImports).sorted()
+            let spawns = elf.importedSymbols.intersection(Self.processImports).sorted()
             if !spawns.isEmpty && (permissions?.executables.isEmpty ?? true) {
                 findings.append(Finding(rule: RuleCatalogue.nativeUndeclaredExec, origin: .tree, file: file.path, line: nil,
                                         evidence: spawns.joined(separator: ", ")))
             }
-            let sockets = elf.imports.intersection(Self.networkImports).sorted()
+            let sockets = elf.importedSymbols.intersection(Self.networkImports).sorted()
             if !sockets.isEmpty && (permissions?.network.isEmpty ?? true) {
                 findings.append(Finding(rule: RuleCatalogue.nativeUndeclaredNetwork, origin: .tree, file: file.path, line: nil,
                                         evidence: sockets.joined(separator: ", ")))
             }
-            if elf.imports.contains("ptrace") {
+            if elf.importedSymbols.contains("ptrace") {
                 findings.append(Finding(rule: RuleCatalogue.nativeDebugger, origin: .tree, file: file.path, line: nil, evidence: "ptrace"))
             }
-            if !elf.needed.isEmpty {
+            if !elf.neededLibraries.isEmpty {
                 findings.append(Finding(rule: RuleCatalogue.nativeNeeded, origin: .tree, file: file.path, line: nil,
-                                        evidence: elf.needed.joined(separator: ", ")))
+                                        evidence: elf.neededLibraries.joined(separator: ", ")))
             }
         }
         context.findings += findings
