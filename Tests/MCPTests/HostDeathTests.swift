@@ -2,6 +2,7 @@ import Foundation
 import MCP
 import MementoCore
 import Testing
+import TestSupport
 
 /// The `memento` binary as a host that can be killed: its servers must not outlive it.
 @Suite("Host death and interrupts", .serialized, .timeLimit(.minutes(3)))
@@ -26,7 +27,7 @@ struct HostDeathTests {
         let deadline = Date().addingTimeInterval(90)
         var server: pid_t?
         while server == nil && Date() < deadline {
-            server = Self.children(of: process.processIdentifier).first
+            server = ProcessTable.children(of: process.processIdentifier).first
             try await Task.sleep(for: .milliseconds(50))
         }
         let child = try #require(server, "memento started no server")
@@ -37,13 +38,13 @@ struct HostDeathTests {
     @Test func killedHostTakesItsServersAlong() async throws {
         let (host, server, home) = try await startSleepingCall()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        #expect(Self.isRunning(server))
+        #expect(ProcessTable.isRunning(server))
         kill(host.processIdentifier, SIGKILL)
         try await Self.waitForExit(host)
         // PR_SET_PDEATHSIG: the kernel kills the server with the host, at once.
         let deadline = Date().addingTimeInterval(2)
-        while Self.isRunning(server) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(!Self.isRunning(server), "server \(server) survived its host")
+        while ProcessTable.isRunning(server) && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!ProcessTable.isRunning(server), "server \(server) survived its host")
     }
 
     @Test func interruptCancelsTheCallAndStopsTheServer() async throws {
@@ -55,28 +56,10 @@ struct HostDeathTests {
         if host.isRunning { kill(host.processIdentifier, SIGKILL) }
         try await Self.waitForExit(host)
         #expect(host.terminationStatus == 130)
-        #expect(!Self.isRunning(server))
+        #expect(!ProcessTable.isRunning(server))
     }
 
     private static func waitForExit(_ process: Process) async throws {
         while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-    }
-
-    /// Direct children, from /proc (every thread's list: the spawn thread forked them).
-    private static func children(of pid: pid_t) -> [pid_t] {
-        let tasks = "/proc/\(pid)/task"
-        let threads = (try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []
-        return threads.flatMap { thread -> [pid_t] in
-            let text = (try? String(contentsOfFile: "\(tasks)/\(thread)/children", encoding: .utf8)) ?? ""
-            return text.split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }
-    }
-
-    /// Alive and not a zombie (a killed orphan waits as a zombie until init reaps it).
-    private static func isRunning(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        let state = stat[stat.index(close, offsetBy: 2)]
-        return state != "Z" && state != "X"
     }
 }

@@ -12,8 +12,8 @@ enum Memento {
 
 @Suite("memento tools and memento call", .timeLimit(.minutes(2)))
 struct CLITests {
-    @Test func installedNativeSkillsAreListedAndCalledThroughARunner() throws {
-        let workspace = try PluginWorkspace()
+    /// Builds the test plugin as the skill `clitool` and installs it; returns the home.
+    func installCLITool(_ workspace: PluginWorkspace) throws -> String {
         var options = PluginWorkspace.Options()
         options.name = "clitool"
         let built = try workspace.skill(options)
@@ -21,14 +21,20 @@ struct CLITests {
         let folder = workspace.root + "/clitool"
         try FileSystem.rename(built, to: folder)
         let home = workspace.root + "/home"
+        let install = try Memento.run(["install", folder], home: home)
+        #expect(install.status == 0, "\(install.stderr)")
+        return home
+    }
+
+    @Test func installedNativeSkillsAreListedAndCalledThroughARunner() throws {
+        let workspace = try PluginWorkspace()
+        let home = try installCLITool(workspace)
         let notes = workspace.root + "/notes"
         try FileManager.default.createDirectory(atPath: notes, withIntermediateDirectories: true)
         try Data("---\nname: notes\ndescription: How to take notes. Use when asked for notes.\n---\n# Notes\n".utf8)
             .write(to: URL(fileURLWithPath: notes + "/SKILL.md"))
-        for skill in [folder, notes] {
-            let install = try Memento.run(["install", skill], home: home)
-            #expect(install.status == 0, "\(install.stderr)")
-        }
+        let install = try Memento.run(["install", notes], home: home)
+        #expect(install.status == 0, "\(install.stderr)")
 
         let listed = try Memento.run(["tools", "--json"], home: home)
         #expect(listed.status == 0)
@@ -62,6 +68,24 @@ struct CLITests {
         let notJSON = try Memento.run(["call", "clitool.echo", "--args", "{text}"], home: home)
         #expect(notJSON.status == 2)
         #expect(notJSON.stderr.contains("--args is not valid JSON"))
+    }
+
+    @Test func aRunnerDiesWithItsHost() throws {
+        let workspace = try PluginWorkspace()
+        let home = try installCLITool(workspace)
+        let host = try CLI(home: home).start(["call", "clitool.hang", "--timeout", "60"])
+        defer { if host.isRunning { kill(host.processIdentifier, SIGKILL) } }
+        var runner: pid_t?
+        for _ in 0..<600 where runner == nil {
+            runner = ProcessTable.children(of: host.processIdentifier).first
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        let child = try #require(runner, "memento started no runner")
+        kill(host.processIdentifier, SIGKILL)
+        host.waitUntilExit()
+        // PR_SET_PDEATHSIG: the kernel kills the runner with its host.
+        for _ in 0..<100 where ProcessTable.isRunning(child) { Thread.sleep(forTimeInterval: 0.02) }
+        #expect(!ProcessTable.isRunning(child), "runner \(child) survived its host")
     }
 
     @Test func helpTextsCarryExamples() throws {

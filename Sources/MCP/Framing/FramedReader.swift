@@ -1,3 +1,4 @@
+import MementoCore
 /// Reads a file descriptor to end of file and frames it into lines. Blocking: run it on a
 /// dedicated thread (a server's stdout, or a process's own stdin when memento is the server).
 public enum FramedReader {

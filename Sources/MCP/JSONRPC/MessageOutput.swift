@@ -1,3 +1,4 @@
+import MementoCore
 import Dispatch
 import Synchronization
 #if canImport(Glibc)

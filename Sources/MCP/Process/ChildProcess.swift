@@ -1,5 +1,5 @@
-import CSystemShims
 import Foundation
+import MementoCore
 import Synchronization
 
 /// What to start: explicit argv (no shell), environment and working directory.
@@ -47,10 +47,14 @@ final class ChildProcess: Sendable {
     /// output (a peer writing to `stdin`) exists before the first line arrives.
     static func launch(_ spec: LaunchSpec, label: String, maxLineBytes: Int, attach: (ChildProcess) -> Handlers) async throws(MCPError) -> ChildProcess {
         let executable = try resolveExecutable(spec, label: label)
-        let result = await SpawnThread.shared.run { spawn(executable: executable, spec: spec) }
-        let (pid, stdinFD, stdoutFD, stderrFD) = try result.get(label: label, command: spec.command)
-        let child = ChildProcess(pid: pid, label: label, stdinFD: stdinFD, stderrTail: StderrTail())
-        child.startThreads(stdoutFD: stdoutFD, stderrFD: stderrFD, maxLineBytes: maxLineBytes, handlers: attach(child))
+        let spawned: SpawnedProcess
+        switch await Subprocess.spawn(executable: executable, argv: [spec.command] + spec.arguments, environment: spec.environment,
+                                      workingDirectory: spec.workingDirectory) {
+        case .success(let process): spawned = process
+        case .failure(let failure): throw MCPError(.spawnFailed, server: label, "could not start '\(spec.command)': \(failure)")
+        }
+        let child = ChildProcess(pid: spawned.pid, label: label, stdinFD: spawned.stdin, stderrTail: StderrTail())
+        child.startThreads(stdoutFD: spawned.stdout, stderrFD: spawned.stderr, maxLineBytes: maxLineBytes, handlers: attach(child))
         return child
     }
 
@@ -141,71 +145,5 @@ final class ChildProcess: Sendable {
             if access(candidate, X_OK) == 0 { return candidate }
         }
         throw MCPError(.spawnFailed, server: label, "command '\(spec.command)' not found in PATH (\(path)); give an absolute path or set PATH in the server's env")
-    }
-
-    private enum SpawnResult: Sendable {
-        case started(pid: pid_t, stdin: Int32, stdout: Int32, stderr: Int32)
-        case failed(stage: String, errno: Int32)
-
-        func get(label: String, command: String) throws(MCPError) -> (pid_t, Int32, Int32, Int32) {
-            switch self {
-            case .started(let pid, let stdin, let stdout, let stderr):
-                return (pid, stdin, stdout, stderr)
-            case .failed(let stage, let code):
-                throw MCPError(.spawnFailed, server: label, "could not start '\(command)': \(stage) failed: \(Posix.errorText(code))")
-            }
-        }
-    }
-
-    /// Runs on the spawn thread. All pipe ends are close-on-exec; the child's ends are dup2'd
-    /// onto 0/1/2, which clears the flag for those three only.
-    private static func spawn(executable: String, spec: LaunchSpec) -> SpawnResult {
-        var pipes: [Int32] = Array(repeating: -1, count: 6)
-        for index in 0..<3 {
-            let ok = pipes.withUnsafeMutableBufferPointer { buffer in
-                memento_pipe_cloexec(buffer.baseAddress! + index * 2) == 0
-            }
-            guard ok else {
-                let code = errno
-                pipes.filter { $0 >= 0 }.forEach(Posix.close)
-                return .failed(stage: "pipe", errno: code)
-            }
-        }
-        let (stdinRead, stdinWrite) = (pipes[0], pipes[1])
-        let (stdoutRead, stdoutWrite) = (pipes[2], pipes[3])
-        let (stderrRead, stderrWrite) = (pipes[4], pipes[5])
-
-        let argv = [spec.command] + spec.arguments
-        let envp = spec.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        var pid: pid_t = 0
-        var failedStage: Int32 = 0
-        var failedErrno: Int32 = 0
-        let status = withCStrings(argv) { argvPointer in
-            withCStrings(envp) { envpPointer in
-                memento_spawn(
-                    executable, argvPointer, envpPointer, spec.workingDirectory,
-                    stdinRead, stdoutWrite, stderrWrite, &pid, &failedStage, &failedErrno)
-            }
-        }
-        let forkErrno = errno
-        [stdinRead, stdoutWrite, stderrWrite].forEach(Posix.close)
-        guard status == 0 else {
-            [stdinWrite, stdoutRead, stderrRead].forEach(Posix.close)
-            return .failed(stage: "fork", errno: forkErrno)
-        }
-        guard failedStage == 0 else {
-            [stdinWrite, stdoutRead, stderrRead].forEach(Posix.close)
-            var reaped: Int32 = 0
-            while waitpid(pid, &reaped, 0) < 0 && errno == EINTR {}
-            let stages = [1: "setpgid", 2: "prctl", 3: "dup2", 4: "chdir to '\(spec.workingDirectory ?? "")'", 5: "exec of '\(executable)'"]
-            return .failed(stage: stages[Int(failedStage)] ?? "spawn", errno: failedErrno)
-        }
-        return .started(pid: pid, stdin: stdinWrite, stdout: stdoutRead, stderr: stderrRead)
-    }
-
-    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
-        let pointers = strings.map { strdup($0) }
-        defer { pointers.forEach { free($0) } }
-        return (pointers + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }

@@ -1,12 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CSystemShims
 import Foundation
+import MementoCore
 
-/// A supervised child: explicit argv, no shell, its own process group, stdin/stdout as pipes
-/// and stderr drained by a thread (so a chatty child never blocks on a full pipe), keeping the
-/// last bytes for error reports. `kill()` reaps, so no zombie or orphan outlives the handle.
+/// A supervised runner, started like every child (`Subprocess`: own process group, no shell,
+/// dies with memento): stdin/stdout as a line channel and stderr drained by a thread (so a
+/// chatty child never blocks on a full pipe), keeping the last bytes for error reports.
+/// `kill()` reaps, so no zombie outlives the handle.
 final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
     let channel: LineChannel
@@ -19,55 +20,14 @@ final class ChildProcess: @unchecked Sendable {
     init(executable: String, arguments: [String], environment: [String: String], forwardStderr: Bool) throws(SpawnError) {
         // A runner that dies while the host writes to it must be an EPIPE, not a host-killing SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
-        var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1], errors: [Int32] = [-1, -1]
-        guard memento_pipe_cloexec(&toChild) == 0 else { throw SpawnError(reason: "pipe: \(String(cString: strerror(errno)))") }
-        guard memento_pipe_cloexec(&fromChild) == 0 else {
-            ChildProcess.closeAll(toChild)
-            throw SpawnError(reason: "pipe: \(String(cString: strerror(errno)))")
+        let spawned: SpawnedProcess
+        switch Subprocess.spawnBlocking(executable: executable, argv: [executable] + arguments, environment: environment) {
+        case .success(let process): spawned = process
+        case .failure(let failure): throw SpawnError(reason: "cannot start \(executable): \(failure)")
         }
-        guard memento_pipe_cloexec(&errors) == 0 else {
-            ChildProcess.closeAll(toChild + fromChild)
-            throw SpawnError(reason: "pipe: \(String(cString: strerror(errno)))")
-        }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errors[1], 2)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // Its own process group, so a kill reaches anything the plugin forked; default signal
-        // dispositions and an empty mask, whatever the host ignores or blocks.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var emptyMask = sigset_t()
-        sigemptyset(&emptyMask)
-        posix_spawnattr_setsigmask(&attributes, &emptyMask)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var child: pid_t = 0
-        let code = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
-        ChildProcess.closeAll([toChild[0], fromChild[1], errors[1]])
-        guard code == 0 else {
-            ChildProcess.closeAll([toChild[1], fromChild[0], errors[0]])
-            throw SpawnError(reason: "cannot start \(executable): \(String(cString: strerror(code)))")
-        }
-        pid = child
-        channel = LineChannel(input: fromChild[0], output: toChild[1])
-        stderrTail = StderrTail(fd: errors[0], forward: forwardStderr)
+        pid = spawned.pid
+        channel = LineChannel(input: spawned.stdout, output: spawned.stdin)
+        stderrTail = StderrTail(fd: spawned.stderr, forward: forwardStderr)
     }
 
     /// The last bytes the child wrote to stderr (a backtrace after a crash).

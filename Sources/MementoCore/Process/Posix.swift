@@ -6,8 +6,8 @@ import Darwin
 
 /// Thin wrappers for the POSIX calls whose names collide with methods (`close`, `read`) or that
 /// need retrying on EINTR.
-enum Posix {
-    static func close(_ fd: Int32) {
+public enum Posix {
+    public static func close(_ fd: Int32) {
         #if canImport(Glibc)
         _ = Glibc.close(fd)
         #else
@@ -16,7 +16,7 @@ enum Posix {
     }
 
     /// One read(2), retried on EINTR; 0 is end of file, negative is an error.
-    static func read(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) -> Int {
+    public static func read(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) -> Int {
         while true {
             #if canImport(Glibc)
             let count = Glibc.read(fd, buffer.baseAddress, buffer.count)
@@ -28,7 +28,7 @@ enum Posix {
         }
     }
 
-    static func errorText(_ code: Int32) -> String {
+    public static func errorText(_ code: Int32) -> String {
         String(cString: strerror(code))
     }
 }
