@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import MementoCore
+import Synchronization
 
 /// A supervised runner, started like every child (`Subprocess`: own process group, no shell,
 /// dies with memento): stdin/stdout as a line channel and stderr drained by a thread (so a
@@ -11,7 +12,7 @@ import MementoCore
 final class ChildProcess: @unchecked Sendable {
     let pid: pid_t
     let channel: LineChannel
-    private let stderrTail: StderrTail
+    private let stderrTail: StderrDrain
     private let lock = NSLock()
     private var exitStatus: Int32?
 
@@ -27,7 +28,7 @@ final class ChildProcess: @unchecked Sendable {
         }
         pid = spawned.pid
         channel = LineChannel(input: spawned.stdout, output: spawned.stdin)
-        stderrTail = StderrTail(fd: spawned.stderr, forward: forwardStderr)
+        stderrTail = StderrDrain(fd: spawned.stderr, forward: forwardStderr)
     }
 
     /// The last bytes the child wrote to stderr (a backtrace after a crash).
@@ -82,40 +83,39 @@ final class ChildProcess: @unchecked Sendable {
     }
 }
 
-/// Drains a child's stderr on a thread, keeping the last 16 KiB and optionally echoing it.
-private final class StderrTail: @unchecked Sendable {
-    private static let limit = 16 << 10
-    private let lock = NSLock()
-    private var tail: [UInt8] = []
+/// Drains a child's stderr on a thread into a bounded tail, optionally echoing it.
+private final class StderrDrain: Sendable {
+    private let tail = StderrTail(capacity: 16 << 10)
     private let done = DispatchSemaphore(value: 0)
-    private var finished = false
+    private let finished = Mutex(false)
 
     init(fd: Int32, forward: Bool) {
-        let thread = Thread { [self] in
-            var chunk = [UInt8](repeating: 0, count: 4096)
+        let thread = Thread { [tail, done] in
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+            defer { buffer.deallocate() }
             while true {
-                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count < 0 && errno == EINTR { continue }
+                let count = Posix.read(fd, buffer)
                 if count <= 0 { break }
-                if forward { FileHandle.standardError.write(Data(chunk[..<count])) }
-                lock.lock()
-                tail.append(contentsOf: chunk[..<count])
-                if tail.count > StderrTail.limit { tail.removeFirst(tail.count - StderrTail.limit) }
-                lock.unlock()
+                let chunk = UnsafeRawBufferPointer(rebasing: buffer[..<count])
+                if forward { FileHandle.standardError.write(Data(chunk)) }
+                tail.append(chunk)
             }
-            close(fd)
+            Posix.close(fd)
             done.signal()
         }
         thread.start()
     }
 
-    var text: String { lock.withLock { String(decoding: tail, as: UTF8.self) } }
+    var text: String { tail.text() }
 
     /// Waits briefly for the drain to reach EOF, so the tail holds the child's last words. A
     /// grandchild that kept stderr open must not hang the host, hence the bound.
     func finish() {
-        guard !finished else { return }
-        finished = true
+        let first = finished.withLock { wasFinished in
+            defer { wasFinished = true }
+            return !wasFinished
+        }
+        guard first else { return }
         _ = done.wait(timeout: .now() + .milliseconds(500))
     }
 }

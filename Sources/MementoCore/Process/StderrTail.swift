@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The last bytes a server wrote to stderr, kept for error messages. stderr is free-form
+/// The last bytes a child (an MCP server, a plugin runner) wrote to stderr, kept for error messages. stderr is free-form
 /// logging, never a failure signal, so it is only remembered, bounded.
 public final class StderrTail: Sendable {
     /// 32 KiB holds a Python traceback; more would bloat every error message.
@@ -18,7 +18,7 @@ public final class StderrTail: Sendable {
         self.capacity = capacity
     }
 
-    func append(_ chunk: UnsafeRawBufferPointer) {
+    public func append(_ chunk: UnsafeRawBufferPointer) {
         ring.withLock { ring in
             ring.bytes.append(contentsOf: chunk)
             // Trim in blocks rather than per chunk, so appending stays linear.
