@@ -15,16 +15,18 @@ MEMENTO = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/
 ROWS = []
 
 
-def timed(command, env=None, cwd=None, repeat=15, setup=None):
-    """Median wall time in milliseconds of `repeat` fresh processes."""
+def timed(command, env=None, cwd=None, repeat=15, setup=None, status=0):
+    """Median wall time in milliseconds of `repeat` fresh processes, each exiting with `status`."""
     samples = []
     for _ in range(repeat):
         if setup:
             setup()
         start = time.perf_counter()
-        subprocess.run(command, env=env, cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       shell=isinstance(command, str))
+        done = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              shell=isinstance(command, str))
         samples.append((time.perf_counter() - start) * 1000)
+        if done.returncode != status:
+            raise subprocess.CalledProcessError(done.returncode, command)
     return statistics.median(samples)
 
 
@@ -220,6 +222,15 @@ def bench_market(work):
         server.wait()
 
 
+def call_latencies(arguments, env):
+    """p50, p99 and mean in µs, and the execution mode, from `memento call … --repeat N`."""
+    result = subprocess.run([MEMENTO, *arguments], env=env, check=True, capture_output=True, text=True)
+    line = result.stderr.strip().splitlines()[-1]  # "N calls (mode): p50 X µs, p99 Y µs, mean Z µs"
+    head, figures = line.split(":", 1)
+    numbers = [float(part.split()[1]) for part in figures.split(",")]
+    return numbers[0], numbers[1], numbers[2], head[head.find("(") + 1:head.rfind(")")]
+
+
 def bench_plugins(work):
     """Tool calls of the FFI skill (zlib crc32): through a runner vs a raw two-process pipe echo,
     and in-process vs a direct C call, all measured here in this run."""
@@ -233,10 +244,7 @@ def bench_plugins(work):
     arguments = ["call", "checksum-tools.crc32", "--args", '{"seed": 0, "data": "aGVsbG8="}', "--repeat", "20000"]
 
     def latencies(extra):
-        result = subprocess.run([MEMENTO, *arguments, *extra], env=env, check=True, capture_output=True, text=True)
-        line = result.stderr.strip().splitlines()[-1]  # "N calls (mode): p50 X µs, p99 Y µs, mean Z µs"
-        numbers = [float(part.split()[1]) for part in line.split(":", 1)[1].split(",")]
-        return numbers  # p50, p99, mean
+        return call_latencies([*arguments, *extra], env)[:3]
 
     runner = latencies([])
     echo = [float(x) for x in subprocess.run([floor_tool, "pipe_echo", "20000"], check=True, capture_output=True, text=True).stdout.split()]
@@ -251,6 +259,70 @@ def bench_plugins(work):
           f"{direct:9.1f} ns   {inprocess[0]*1000/direct:5.0f}x  (the JSON marshalling, as the ABI notes predict)")
 
 
+BENCH_ECHO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench_echo")
+ECHO_ARGS = '{"name": "Ada Lovelace", "values": [3, 1, 4, 1, 5, 9, 2, 6], "scale": 0.5}'
+
+
+def build_bench_echo(work, env):
+    """The bench-echo native skill: the SDK template with Benchmarks/bench_echo's tool, built
+    by `memento skill build` (swift build -c release) against this repository's SkillSDK."""
+    sdk = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "SkillSDK")
+    quiet = {"env": env, "check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    subprocess.run([MEMENTO, "skill", "new", "bench-echo", "--kind", "native", "--sdk", os.path.abspath(sdk), "--directory", work], **quiet)
+    folder = os.path.join(work, "bench-echo")
+    sources = [os.path.join(folder, "Sources", name) for name in os.listdir(os.path.join(folder, "Sources"))]
+    assert len(sources) == 1, sources
+    for name in ("Skill.swift", "EchoTool.swift"):
+        shutil.copy(os.path.join(BENCH_ECHO, name), os.path.join(sources[0], name))
+    with open(os.path.join(folder, "skill.json")) as handle:
+        manifest = json.load(handle)
+    manifest["description"] = "Decodes a small input and encodes a small output. Use in benchmarks."
+    manifest["tools"] = [{"name": "echo", "description": "Counts and sums the values.", "input_schema": {
+        "type": "object", "required": ["name", "values", "scale"], "properties": {
+            "name": {"type": "string"}, "values": {"type": "array", "items": {"type": "integer"}}, "scale": {"type": "number"}}}}]
+    with open(os.path.join(folder, "skill.json"), "w") as handle:
+        json.dump(manifest, handle, indent=2)
+    subprocess.run([MEMENTO, "skill", "build", folder], **quiet)
+    return folder
+
+
+def bench_native(work):
+    """A native Swift skill called in-process vs a direct Swift call doing the same JSON work,
+    and loading it (fresh process to first result) against the ABI notes' budget."""
+    env = dict(os.environ, MEMENTO_HOME=os.path.join(work, "home-native"))
+    folder = build_bench_echo(work, env)
+    floor_tool = os.path.join(work, "json_floor")
+    subprocess.run(["swiftc", "-O", "-parse-as-library", "-o", floor_tool, os.path.join(BENCH_ECHO, "floor.swift"),
+                    os.path.join(BENCH_ECHO, "EchoTool.swift")], check=True, stdout=subprocess.DEVNULL)
+    call = ["call", "bench-echo.echo", "--skill-dir", folder, "--in-process", "--args", ECHO_ARGS]
+    reply = json.loads(subprocess.run([MEMENTO, *call, "--json"], env=env, check=True, capture_output=True, text=True).stdout)
+    assert reply == {"count": 8, "name": "Ada Lovelace", "sum": 15.5}, reply
+
+    p50, p99, _, mode = call_latencies([*call, "--repeat", "20000"], env)
+    # A toolchain mismatch would quietly move the skill to a runner: then this row measures the wrong thing.
+    assert mode == "in-process", f"bench-echo ran as {mode}, not in-process"
+    floor = [float(x) for x in subprocess.run([floor_tool, ECHO_ARGS, "20000"], check=True, capture_output=True, text=True).stdout.split()]
+    ratio = p50 / floor[0]
+    verdict = "ok" if ratio <= 1.3 else "OVER GOAL"
+    ROWS.append(("native in-process p50", p50, "direct Swift call", floor[0], ratio, 1.3, verdict))
+    print(f"{'native Swift skill in-process p50 (20,000)':<42} {p50:9.2f} µs   {'direct Swift call, same JSON':<30} "
+          f"{floor[0]:9.2f} µs   {ratio:5.2f}x  (goal <= 1.3x) {verdict}")
+    print(f"{'  p99':<42} {p99:9.2f} µs   {'  p99':<30} {floor[1]:9.2f} µs   {p99 / floor[1]:5.2f}x")
+
+    # Load: no host hook times hash + memfd + dlopen + checks alone. The same process refused by
+    # schema validation, before anything is loaded, is subtracted from one that loads and calls.
+    refused = [*call[:-1], '{"name": 5}']
+    check = subprocess.run([MEMENTO, *refused], env=env, capture_output=True, text=True)
+    assert check.returncode == 1 and "arguments.name" in check.stderr, (check.returncode, check.stderr)
+    loaded = timed([MEMENTO, *call], env=env, repeat=31)
+    before = timed([MEMENTO, *refused], env=env, repeat=31, status=1)
+    load = loaded - before
+    verdict = "ok" if load <= 5.0 else "OVER GOAL"
+    ROWS.append(("native load + first call", load, "budget", 5.0, load / 5.0, 1.0, verdict))
+    print(f"{'native load + first call, in-process':<42} {load:9.2f} ms   {'the call refused before loading':<30} {before:9.2f} ms   "
+          f"(a fresh loading call, {loaded:.2f} ms, minus it; budget <= 5 ms) {verdict}")
+
+
 def main():
     if not os.access(MEMENTO, os.X_OK):
         sys.exit(f"{MEMENTO} is not built; run `make bench`")
@@ -261,6 +333,7 @@ def main():
         bench_verify(work)
         bench_market(work)
         bench_plugins(work)
+        bench_native(work)
     over = [row for row in ROWS if row[-1] != "ok"]
     print(f"\n{len(ROWS) - len(over)} of {len(ROWS)} figures within their goals")
 
