@@ -9,9 +9,9 @@ RUN_HOME   ?= $(RUN_DIR)/home
 CATALOGUE  ?= $(RUN_DIR)/catalogue
 KEYS       ?= $(RUN_DIR)/keys
 VENV       ?= $(CURDIR)/.venv-mcp
-DEB_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libffi-dev zlib1g-dev bubblewrap nginx python3-venv unzip zip
+DEB_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libffi-dev zlib1g-dev bubblewrap nginx python3-venv unzip zip valgrind
 
-.PHONY: all deps venv build release catalogue run test bench bench-peers clean
+.PHONY: all deps venv build release plugins catalogue run test bench bench-peers clean
 
 all: build
 
@@ -40,6 +40,15 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --scratch-path $(SCRATCH)
 
+# The first-party tools (Plugins/), each built into a skill folder of its own under
+# $(PLUGINS_OUT): skill.json stamped with this toolchain and the library's sha256, and the library.
+PLUGINS     = fs grep shell http python
+PLUGINS_OUT = $(SCRATCH)/first-party-skills
+plugins: build
+	@for plugin in $(PLUGINS); do \
+	  $(SCRATCH)/debug/memento skill build Plugins/$$plugin --package Plugins --output $(PLUGINS_OUT)/$$plugin >/dev/null || exit 1; \
+	done
+
 # The built-in catalogue, built and signed from Market/skills. The keys are made on this machine
 # the first time, and the home pins this root key: nothing is fetched from anywhere.
 catalogue: release
@@ -57,7 +66,7 @@ run: catalogue
 	$(RELEASE_BIN) call --home $(RUN_HOME) checksum-tools.crc32 --args '{"seed": 0, "data": "aGVsbG8="}'
 	$(RELEASE_BIN) doctor --home $(RUN_HOME)
 
-test: deps venv
+test: deps venv plugins
 	$(SWIFT) build --build-tests --scratch-path $(SCRATCH)
 	# One test at a time: several suites measure deadlines, and two cores shared by parallel
 	# suites that spawn servers made them flaky; serial runs take under three minutes.

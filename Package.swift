@@ -99,6 +99,7 @@ let package = Package(
             ],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "FirstPartySkillTests", dependencies: ["PluginHost", "MementoCore", "TestSupport"]),
         .testTarget(name: "VerifyTests", dependencies: ["Verify", "MementoCore"]),
         .testTarget(name: "SkillMarketTests", dependencies: ["SkillMarket", "SkillStore", "MementoCore", "TestSupport"]),
         .testTarget(

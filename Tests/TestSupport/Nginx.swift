@@ -3,13 +3,14 @@ import MementoCore
 
 /// A real nginx serving a directory on 127.0.0.1, started and stopped by the test.
 /// Requests under /archives/ answer 500 while `failFlag` exists, and are rate-limited to `rate`.
+/// `locations` adds server-level directives (more `location` blocks) for a test's own routes.
 public final class Nginx {
     public let port: Int
     public let directory: String
     public let failFlag: String
     private let process: Process
 
-    public init(serving root: String, rate: String = "0") throws {
+    public init(serving root: String, rate: String = "0", locations: String = "") throws {
         directory = try TemporaryPath.make("memento-nginx")
         failFlag = directory + "/fail"
         port = try Nginx.freePort()
@@ -35,6 +36,7 @@ public final class Nginx {
                   if (-f \(failFlag)) { return 500; }
                   limit_rate \(rate);
                 }
+                \(locations)
               }
             }
             """

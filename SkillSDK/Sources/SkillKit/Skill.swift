@@ -21,6 +21,10 @@ import Foundation
 /// public func skillEntry(_ major: UInt32, _ minor: UInt32) -> UnsafePointer<skill_descriptor>? { SkillExport.entry(Greeter.self, major, minor) }
 /// ```
 public protocol Skill: SendableMetatype {
+    /// What the person running the host allows this skill (roots, hosts, limits), decoded from
+    /// the request's `settings`; a missing `settings` decodes from `{}`, so give every field a
+    /// safe default. Tools that need it take it as a second parameter.
+    associatedtype Settings: Decodable = NoSettings
     /// One instance per `create`; its methods may keep state between calls.
     init() throws
     static var identity: SkillIdentity { get }
@@ -64,20 +68,45 @@ public struct SkillTool<S: Skill>: Sendable {
 
     public static func tool<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(_ name: String, _ method: @escaping @Sendable (S) -> (Input) throws -> Output) -> SkillTool {
         SkillTool(name: name) { skill, request in
-            let input: Input
+            try SkillCodec.encode(try method(skill)(try arguments(Input.self, of: name, in: request)))
+        }
+    }
+
+    /// A tool that also reads the skill's settings.
+    public static func tool<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(_ name: String, _ method: @escaping @Sendable (S) -> (Input, S.Settings) throws -> Output) -> SkillTool {
+        SkillTool(name: name) { skill, request in
+            let input = try arguments(Input.self, of: name, in: request)
+            let settings: S.Settings
             do {
-                input = try JSONDecoder().decode(Arguments<Input>.self, from: request).arguments
+                settings = try JSONDecoder().decode(SettingsEnvelope<S.Settings>.self, from: request).settings
+                    ?? JSONDecoder().decode(S.Settings.self, from: Data("{}".utf8))
             } catch {
-                throw SkillError("invalid_arguments", "the arguments of \(name) do not decode: \(error)")
+                throw SkillError("invalid_settings", "the host's settings for this skill do not decode: \(error); fix them in the host's settings.json")
             }
-            return try SkillCodec.encode(try method(skill)(input))
+            return try SkillCodec.encode(try method(skill)(input, settings))
+        }
+    }
+
+    private static func arguments<Input: Decodable>(_ type: Input.Type, of name: String, in request: Data) throws -> Input {
+        do {
+            return try JSONDecoder().decode(Arguments<Input>.self, from: request).arguments
+        } catch {
+            throw SkillError("invalid_arguments", "the arguments of \(name) do not decode: \(error)")
         }
     }
 }
 
-/// The request envelope the host sends: `{"tool": NAME, "arguments": {…}}`.
+/// A skill without settings.
+public struct NoSettings: Decodable, Sendable {}
+
+/// The request envelope the host sends: `{"tool": NAME, "arguments": {…}, "settings": {…}}`.
+/// Arguments and settings decode separately, so a bad setting is never blamed on the caller.
 struct Arguments<Input: Decodable>: Decodable {
     let arguments: Input
+}
+
+struct SettingsEnvelope<Settings: Decodable>: Decodable {
+    let settings: Settings?
 }
 
 struct ToolName: Decodable {

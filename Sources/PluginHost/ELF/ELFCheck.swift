@@ -14,9 +14,14 @@ public enum ELFCheck {
         "libFoundation.so", "libFoundationEssentials.so", "libFoundationInternationalization.so", "lib_FoundationICU.so",
     ]
 
-    /// Parses `bytes` and checks class, machine, type, the entry symbol and NEEDED libraries.
+    /// Libraries a skill may need once skill.json declares network access: the capability is
+    /// then stated, and `verify` weighs it against the hosts the skill names.
+    public static let networkLibraries: Set<String> = ["libcurl.so.4", "libcurl-gnutls.so.4"]
+
+    /// Parses `bytes` and checks class, machine, type, the entry symbol and NEEDED libraries
+    /// against the allow-list and what `permissions` declare.
     @discardableResult
-    public static func check(_ bytes: [UInt8], path: String) throws(PluginError) -> ELFFile {
+    public static func check(_ bytes: [UInt8], path: String, permissions: SkillManifest.Permissions = .init()) throws(PluginError) -> ELFFile {
         let file: ELFFile
         do {
             file = try ELFFile(bytes: bytes)
@@ -28,7 +33,8 @@ public enum ELFCheck {
         guard file.machine == ELFFile.hostMachine else { throw .wrongMachine(path: path, found: file.machine, expected: ELFFile.hostMachine) }
         guard file.fileType == .sharedObject else { throw .notSharedObject(path: path) }
         guard file.exportedSymbols.contains(NativeABI.entrySymbol) else { throw .missingEntrySymbol(path: path) }
-        let outside = file.neededLibraries.filter { !allowedLibraries.contains($0) }
+        let allowed = permissions.network.isEmpty ? allowedLibraries : allowedLibraries.union(networkLibraries)
+        let outside = file.neededLibraries.filter { !allowed.contains($0) }
         guard outside.isEmpty else { throw .disallowedLibraries(path: path, outside) }
         return file
     }

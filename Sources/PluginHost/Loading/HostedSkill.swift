@@ -34,11 +34,12 @@ enum HostedSkill {
 
     /// The tool's JSON reply. Invalid FFI arguments come back as an error reply, like a
     /// native skill's, since they are the caller's mistake rather than the host's.
-    func call(tool: String, arguments: JSONValue) throws(ToolCallError) -> JSONValue {
+    /// FFI tools take no settings: a C signature has nowhere to put them.
+    func call(tool: String, arguments: JSONValue, settings: JSONValue? = nil) throws(ToolCallError) -> JSONValue {
         switch self {
         case .native(let plugin):
             do {
-                return try plugin.invoke(Array(ToolInvocation.envelope(tool: tool, arguments: arguments).encoded().utf8))
+                return try plugin.invoke(Array(ToolInvocation.envelope(tool: tool, arguments: arguments, settings: settings).encoded().utf8))
             } catch {
                 throw .plugin(error)
             }

@@ -27,7 +27,7 @@ public enum LibraryHashRecorder {
         guard let library = manifest.entry?.library, case .object(var members) = document, case .object(var entry)? = members["entry"] else {
             throw .badManifest(ManifestError(file: path, field: "entry.library", problem: "expected the path of the shared object"))
         }
-        let sha256 = try VerifiedLibrary(path: root + "/" + library, expectedSha256: nil).sha256
+        let sha256 = try VerifiedLibrary(path: root + "/" + library, expectedSha256: nil, permissions: manifest.permissions).sha256
         entry["sha256"] = .string(sha256)
         members["entry"] = .object(entry)
         do {

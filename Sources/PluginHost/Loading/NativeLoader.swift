@@ -10,7 +10,7 @@ public enum NativeLoader {
         if mode == .inProcess, let declared = folder.manifest.build?.info, !DescriptorCheck.allowsInProcess(buildInfo: declared) {
             throw .toolchainMismatch(skill: folder.name, plugin: declared, host: SkillToolchain.id)
         }
-        let library = try VerifiedLibrary(path: folder.libraryPath, expectedSha256: folder.expectedSha256)
+        let library = try VerifiedLibrary(path: folder.libraryPath, expectedSha256: folder.expectedSha256, permissions: folder.manifest.permissions)
         let image = try LoadedImages.shared.image(for: library)
         guard let descriptor = image.entry(NativeABI.major, NativeABI.minor) else {
             throw .entryRefused(skill: folder.name, hostMajor: NativeABI.major)

@@ -53,7 +53,7 @@ public enum PluginError: Error, Equatable, Sendable, CustomStringConvertible {
         case .missingEntrySymbol(let path):
             return "\(path) does not export \(NativeABI.entrySymbol); rebuild it exporting the entry with public @c(\(NativeABI.entrySymbol)) (Swift) or without static (C)"
         case .disallowedLibraries(let path, let libraries):
-            return "\(path) needs libraries outside the allow-list: \(libraries.joined(separator: ", ")); link them statically or use only libc, libm, libstdc++ and the Swift runtime"
+            return "\(path) needs libraries outside the allow-list: \(libraries.joined(separator: ", ")); link them statically or use only libc, libm, libstdc++ and the Swift runtime (libcurl once skill.json declares permissions.network)"
         case .loadFailed(let path, let reason):
             return "dlopen of \(path) failed: \(reason); a missing symbol usually means the skill was built by another toolchain, rebuild it"
         case .entryRefused(let skill, let hostMajor):

@@ -11,9 +11,10 @@ public struct VerifiedLibrary: Sendable {
     public let sha256: String
     public let elf: ELFFile
 
+    /// `permissions` are the skill's declared ones (they widen the library allow-list).
     /// `expectedSha256` nil reads and checks without a recorded hash: `memento skill pack` uses
     /// that to compute the hash it records.
-    public init(path: String, expectedSha256: String?) throws(PluginError) {
+    public init(path: String, expectedSha256: String?, permissions: SkillManifest.Permissions) throws(PluginError) {
         let file: FileDescriptor
         do {
             file = try FileDescriptor.open(path, .readOnlyNoFollow)
@@ -35,6 +36,6 @@ public struct VerifiedLibrary: Sendable {
         sha256 = bytes.withUnsafeBytes { SHA256Hex.of($0) }
         if let expectedSha256, sha256 != expectedSha256 { throw .hashMismatch(path: path, expected: expectedSha256, actual: sha256) }
         self.path = path
-        elf = try ELFCheck.check(bytes, path: path)
+        elf = try ELFCheck.check(bytes, path: path, permissions: permissions)
     }
 }

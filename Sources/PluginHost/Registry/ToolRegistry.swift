@@ -10,12 +10,16 @@ public struct ExecutionPolicy: Sendable {
     public var runnerExecutable: String
     /// Applied to each runner the registry starts (timeouts, crash limits).
     public var configureRunner: @Sendable (inout RunnerConfiguration) -> Void
+    /// Each skill's settings (see `SkillSettings`), sent with every call to that skill.
+    public var settings: [String: JSONValue]
 
     public init(inProcessSkills: Set<String> = [], runnerExecutable: String = ExecutionPolicy.currentExecutable,
+                settings: [String: JSONValue] = [:],
                 configureRunner: @escaping @Sendable (inout RunnerConfiguration) -> Void = { _ in })
     {
         self.inProcessSkills = inProcessSkills
         self.runnerExecutable = runnerExecutable
+        self.settings = settings
         self.configureRunner = configureRunner
     }
 
@@ -74,10 +78,10 @@ public final class ToolRegistry: @unchecked Sendable {
         guard tool.skill.kind == .native || tool.skill.kind == .ffi else { throw .notCallable(skill: tool.skill.name, kind: tool.skill.kind) }
         switch try backend(for: tool.skill) {
         case .inProcess(let skill):
-            return ToolResult(output: try skill.call(tool: tool.spec.name, arguments: arguments))
+            return ToolResult(output: try skill.call(tool: tool.spec.name, arguments: arguments, settings: policy.settings[tool.skill.name]))
         case .runner(let client):
             do {
-                return ToolResult(output: try client.call(tool: tool.spec.name, arguments: arguments))
+                return ToolResult(output: try client.call(tool: tool.spec.name, arguments: arguments, settings: policy.settings[tool.skill.name]))
             } catch {
                 throw .runner(error)
             }

@@ -68,12 +68,12 @@ public final class RunnerClient: @unchecked Sendable {
         return try live().ready
     }
 
-    public func call(tool: String, arguments: JSONValue) throws(RunnerError) -> JSONValue {
+    public func call(tool: String, arguments: JSONValue, settings: JSONValue? = nil) throws(RunnerError) -> JSONValue {
         lock.lock()
         defer { lock.unlock() }
         let runner = try live()
         do {
-            return try runner.call(tool: tool, arguments: arguments, timeout: configuration.callTimeout)
+            return try runner.call(tool: tool, arguments: arguments, settings: settings, timeout: configuration.callTimeout)
         } catch .rejected(let skill, let message) {
             throw .rejected(skill: skill, message: message)
         } catch {

@@ -64,7 +64,7 @@ public enum RunnerServer {
                     continue
                 }
                 do {
-                    let reply = try skill.call(tool: tool, arguments: request["params"]?["arguments"] ?? [:])
+                    let reply = try skill.call(tool: tool, arguments: request["params"]?["arguments"] ?? [:], settings: request["params"]?["settings"])
                     send(RunnerProtocol.result(id: id, reply), on: channel)
                 } catch {
                     send(RunnerProtocol.error(id: id, code: -32603, message: error.description), on: channel)

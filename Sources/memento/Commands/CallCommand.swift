@@ -12,6 +12,10 @@ struct CallCommand: ParsableCommand {
             the runner, not memento. --in-process loads the skill into memento itself, which is
             faster but lets a crash end memento: use it only for skills you trust.
 
+            Each skill gets its settings from HOME/settings.json, an object with one object per
+            skill: what the first-party tools may touch, for example
+            {"fs": {"roots": ["/srv/notes"]}, "http": {"allowed_hosts": ["127.0.0.1"]}}.
+
             Exit status: 0 the tool succeeded, 1 the tool reported an error (including invalid
             arguments), 2 memento could not call it.
 

@@ -59,9 +59,12 @@ extension HomeOptions {
             let name = (folder as NSString).lastPathComponent
             skills.append(try RegisteredSkill.read(root: folder, fallbackName: name, fallbackVersion: "0.0.0", fallbackDescription: ""))
         }
+        var policy = policy
+        policy.settings = try SkillSettings.load(home: resolvedHome)
         return ToolRegistry(skills: skills, policy: policy)
     }
 }
 
 extension ManifestError: LocalizedUserError {}
 extension ToolCallError: LocalizedUserError {}
+extension SkillSettings.LoadError: LocalizedUserError {}

@@ -1,0 +1,73 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import SkillKit
+
+/// The folders a file tool may touch, from the skill's settings (`roots`), canonical. A path is
+/// resolved through every symlink before it is compared, so a link inside a root that points
+/// outside it is refused like the outside path itself.
+public struct AllowedRoots: Sendable {
+    public let roots: [String]
+
+    /// `configured` nil means the host's working directory, which is where a user who did not
+    /// configure anything expects an agent's file tools to work.
+    public init(_ configured: [String]?) throws {
+        let wanted = configured ?? [AllowedRoots.workingDirectory()]
+        guard !wanted.isEmpty else { throw SkillError("no_roots", "the settings give an empty roots list; name at least one folder") }
+        roots = try wanted.map { root in
+            guard root.hasPrefix("/") else { throw SkillError("invalid_settings", "root '\(root)' is not an absolute path") }
+            guard let canonical = AllowedRoots.realPath(root) else { throw SkillError("invalid_settings", "root '\(root)' does not exist") }
+            return canonical
+        }
+    }
+
+    /// The canonical absolute path of `path` (relative paths start at the first root), refused
+    /// unless it lies inside a root. A path that does not exist yet resolves through its nearest
+    /// existing ancestor; `..` is never allowed in the part that does not exist.
+    public func resolve(_ path: String) throws -> String {
+        guard !path.isEmpty else { throw SkillError("invalid_arguments", "the path is empty") }
+        guard !path.utf8.contains(0) else { throw SkillError("invalid_arguments", "the path contains a NUL byte") }
+        let absolute = path.hasPrefix("/") ? path : roots[0] + "/" + path
+        var existing = absolute
+        var missing: [Substring] = []
+        var canonical = AllowedRoots.realPath(existing)
+        while canonical == nil {
+            guard let slash = existing.lastIndex(of: "/") else { break }
+            let component = existing[existing.index(after: slash)...]
+            if component == ".." { throw SkillError("outside_roots", "\(path): '..' in a part that does not exist") }
+            if !component.isEmpty && component != "." { missing.insert(component, at: 0) }
+            existing = slash == existing.startIndex ? "/" : String(existing[..<slash])
+            canonical = AllowedRoots.realPath(existing)
+        }
+        guard let base = canonical else { throw SkillError("not_found", "\(path): no part of it exists") }
+        let resolved = missing.isEmpty ? base : (base == "/" ? "" : base) + "/" + missing.joined(separator: "/")
+        guard contains(resolved) else {
+            throw SkillError("outside_roots", "\(path) resolves to \(resolved), outside the allowed roots (\(roots.joined(separator: ", "))); the host's settings.json sets them")
+        }
+        return resolved
+    }
+
+    /// The path relative to the root that holds it, for replies that should not leak layout.
+    public func display(_ canonical: String) -> String {
+        for root in roots where canonical == root || canonical.hasPrefix(root == "/" ? "/" : root + "/") {
+            return canonical == root ? "." : String(canonical.dropFirst(root == "/" ? 1 : root.count + 1))
+        }
+        return canonical
+    }
+
+    public func contains(_ canonical: String) -> Bool {
+        roots.contains { root in root == "/" || canonical == root || canonical.hasPrefix(root + "/") }
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func workingDirectory() -> String {
+        guard let directory = getcwd(nil, 0) else { return "/" }
+        defer { free(directory) }
+        return String(cString: directory)
+    }
+}
