@@ -26,18 +26,19 @@ private final class SkillInstance {
     let handle: (Data) -> (Int32, Data)
 
     init<S: Skill>(_ skill: S) {
-        let tools = Dictionary(S.tools.map { ($0.name, $0.call) }, uniquingKeysWith: { first, _ in first })
+        let table = ToolTable(skill)
+        let decoder = JSONDecoder()
+        decoder.userInfo[ToolTable<S>.userInfoKey] = table
         handle = { request in
-            guard let name = try? JSONDecoder().decode(ToolName.self, from: request).tool else {
-                return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("bad_request", "expected {\"tool\": NAME, \"arguments\": {…}}"))
-            }
-            guard let call = tools[name] else {
-                return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("unknown_tool", "no tool '\(name)'; tools: \(tools.keys.sorted().joined(separator: ", "))"))
-            }
             do {
-                return (Int32(SKILL_OK), try call(skill, request))
+                let call = try decoder.decode(PreparedCall<S>.self, from: request)
+                return (Int32(SKILL_OK), try call.run())
             } catch let error as SkillError {
                 return (Int32(error.code == "invalid_arguments" ? SKILL_ERR_BAD_INPUT : SKILL_ERR_FAILED), SkillCodec.error(error.code, error.message))
+            } catch RequestError.unknownTool(let name) {
+                return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("unknown_tool", "no tool '\(name)'; tools: \(table.names.joined(separator: ", "))"))
+            } catch RequestError.badRequest, is DecodingError {
+                return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("bad_request", "expected {\"tool\": NAME, \"arguments\": {…}}"))
             } catch {
                 return (Int32(SKILL_ERR_FAILED), SkillCodec.error("failed", "\(error)"))
             }
