@@ -46,4 +46,27 @@ struct JSONSchemaValidatorTests {
     func reportsEachProblem(_ arguments: JSONValue, _ expected: String) {
         #expect(problems(arguments, against: schema) == [expected])
     }
+
+    /// The validator checks quietly first and explains only on failure: both passes must agree,
+    /// through references, recursion and combinators, and every problem is reported, not just
+    /// the first one the quiet pass stopped at.
+    @Test func theQuietCheckAndTheReportAgree() {
+        let tree: JSONValue = [
+            "$defs": ["node": ["type": "object", "required": ["value"], "additionalProperties": false, "properties": [
+                "value": ["oneOf": [["type": "integer"], ["type": "string", "maxLength": 3]]],
+                "children": ["type": "array", "items": ["$ref": "#/$defs/node"]],
+            ]]],
+            "$ref": "#/$defs/node",
+        ]
+        let valid: JSONValue = ["value": 1, "children": [["value": "abc"], ["value": 2, "children": [["value": 3]]]]]
+        #expect(problems(valid, against: tree).isEmpty)
+        let invalid: JSONValue = ["value": 1.5, "children": [["value": "abcd"], ["children": []], ["value": 2, "extra": 1]]]
+        #expect(problems(invalid, against: tree) == [
+            "arguments.children[0].value: matches 0 of the oneOf alternatives, not exactly one",
+            "arguments.children[1].value: is required",
+            "arguments.children[2].extra: is not a known property (expected one of children, value)",
+            "arguments.value: matches 0 of the oneOf alternatives, not exactly one",
+        ])
+        #expect(problems(["name": "ada", "count": 0, "extra": true], against: schema).count == 2)
+    }
 }

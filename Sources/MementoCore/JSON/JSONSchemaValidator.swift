@@ -9,144 +9,231 @@ import Foundation
 /// `$ref`s are never fetched: they are reported as unsupported. Unknown keywords are ignored, so
 /// a richer schema still validates what it can. Depth is capped, so a recursive schema cannot
 /// run away. Problems come out in a stable order (object members by name).
+///
+/// The schema is compiled once, at `init`, into nodes that hold each keyword decoded, so a
+/// validation looks nothing up by name. A value that conforms is checked without building a
+/// single message; only a failing one is walked again to say why.
 public struct JSONSchemaValidator: Sendable {
     public let root: JSONValue
+    private let compiled: SchemaNode
+    /// Every local `$ref` target reachable from the root, compiled once each.
+    private let references: [String: SchemaNode]
     static let maxDepth = 64
 
-    public init(schema: JSONValue) { self.root = schema }
+    public init(schema: JSONValue) {
+        root = schema
+        var compiler = SchemaCompiler(root: schema)
+        compiled = compiler.compile(schema)
+        references = compiler.finish()
+    }
 
     /// Every violation found, as "PATH: problem"; empty when the value conforms. `path` names the
     /// value in messages (`$` for a result, `arguments` for a call's arguments).
     public func validate(_ value: JSONValue, at path: String = "$") -> [String] {
+        var silent = Report(root: path, collecting: false)
+        if check(value, against: compiled, depth: 0, &silent) { return [] }
+        var report = Report(root: path, collecting: true)
+        _ = check(value, against: compiled, depth: 0, &report)
+        return report.problems
+    }
+
+    /// Where a check is and what it found. Silent reports stop at the first problem and never
+    /// render a path.
+    private struct Report {
+        let root: String
+        let collecting: Bool
         var problems: [String] = []
-        check(value, against: root, path: path, depth: 0, into: &problems)
-        return problems
+        var components: [PathComponent] = []
+
+        enum PathComponent {
+            case member(String)
+            case index(Int)
+        }
+
+        var path: String {
+            var text = root
+            for component in components {
+                switch component {
+                case .member(let name): text += "." + name
+                case .index(let index): text += "[\(index)]"
+                }
+            }
+            return text
+        }
+
+        mutating func add(_ message: @autoclosure () -> String) {
+            if collecting { problems.append("\(path): \(message())") }
+        }
     }
 
-    private func check(_ value: JSONValue, against schema: JSONValue, path: String, depth: Int, into problems: inout [String]) {
+    /// False when the value does not conform; a collecting report holds why.
+    private func check(_ value: JSONValue, against node: SchemaNode, depth: Int, _ report: inout Report) -> Bool {
+        let before = report.problems.count
+        var failed = false
+        func fail(_ message: @autoclosure () -> String) {
+            failed = true
+            if report.collecting { report.add(message()) }
+        }
         guard depth < Self.maxDepth else {
-            problems.append("\(path): schema nesting exceeds \(Self.maxDepth) levels")
-            return
+            fail("schema nesting exceeds \(Self.maxDepth) levels")
+            return false
         }
-        if case .bool(let accepts) = schema {
-            if !accepts { problems.append("\(path): no value is allowed here") }
-            return
+        switch node.kind {
+        case .acceptsAll: return true
+        case .rejectsAll:
+            fail("no value is allowed here")
+            return false
+        case .ignored: return true
+        case .keywords: break
         }
-        guard let keywords = schema.objectValue else { return }
-        if let reference = keywords["$ref"]?.stringValue {
-            guard let target = resolve(reference) else {
-                problems.append("\(path): cannot resolve $ref \(reference) (only local references are followed)")
-                return
+        if let reference = node.reference {
+            guard let target = references[reference] else {
+                fail("cannot resolve $ref \(reference) (only local references are followed)")
+                return false
             }
-            check(value, against: target, path: path, depth: depth + 1, into: &problems)
+            if !check(value, against: target, depth: depth + 1, &report) {
+                failed = true
+                if !report.collecting { return false }
+            }
         }
-        if let type = keywords["type"], !Self.matches(value, type: type) {
-            let names = type.arrayValue?.compactMap(\.stringValue).joined(separator: " or ") ?? type.stringValue ?? type.encoded()
-            problems.append("\(path): expected \(names), found \(value.typeName)")
-            return
+        if let types = node.types, !types.contains(where: { Self.matches(value, type: $0) }) {
+            fail("expected \(node.typeDescription), found \(value.typeName)")
+            return false
         }
-        if let options = keywords["enum"]?.arrayValue, !options.contains(where: { Self.equal($0, value) }) {
-            problems.append("\(path): \(Self.preview(value)) is not one of \(options.map(Self.preview).joined(separator: ", "))")
+        if let options = node.enumValues, !options.contains(where: { Self.equal($0, value) }) {
+            fail("\(Self.preview(value)) is not one of \(options.map(Self.preview).joined(separator: ", "))")
+            if !report.collecting { return false }
         }
-        if let constant = keywords["const"], !Self.equal(constant, value) {
-            problems.append("\(path): expected \(Self.preview(constant))")
+        if let constant = node.constant, !Self.equal(constant, value) {
+            fail("expected \(Self.preview(constant))")
+            if !report.collecting { return false }
         }
-        checkCombinators(value, keywords, path: path, depth: depth, into: &problems)
+        if !checkCombinators(value, node, depth: depth, &report) {
+            failed = true
+            if !report.collecting { return false }
+        }
+        let conforms: Bool
         switch value {
-        case .object(let members): checkObject(members, keywords, path: path, depth: depth, into: &problems)
-        case .array(let items): checkArray(items, keywords, path: path, depth: depth, into: &problems)
-        case .string(let text): checkString(text, keywords, path: path, into: &problems)
-        case .number(let number): checkNumber(number.doubleValue, keywords, path: path, into: &problems)
-        case .null, .bool: break
+        case .object(let members): conforms = checkObject(members, node, depth: depth, &report)
+        case .array(let items): conforms = checkArray(items, node, depth: depth, &report)
+        case .string(let text): conforms = checkString(text, node, &report)
+        case .number(let number): conforms = checkNumber(number, node, &report)
+        case .null, .bool: conforms = true
         }
+        return !failed && conforms && report.problems.count == before
     }
 
-    private func checkCombinators(_ value: JSONValue, _ keywords: [String: JSONValue], path: String, depth: Int, into problems: inout [String]) {
-        func passes(_ schema: JSONValue) -> Bool {
-            var scratch: [String] = []
-            check(value, against: schema, path: path, depth: depth + 1, into: &scratch)
-            return scratch.isEmpty
-        }
-        for schema in keywords["allOf"]?.arrayValue ?? [] {
-            check(value, against: schema, path: path, depth: depth + 1, into: &problems)
-        }
-        if let options = keywords["anyOf"]?.arrayValue, !options.contains(where: passes) {
-            problems.append("\(path): matches none of the anyOf alternatives")
-        }
-        if let options = keywords["oneOf"]?.arrayValue {
-            let count = options.filter(passes).count
-            if count != 1 { problems.append("\(path): matches \(count) of the oneOf alternatives, not exactly one") }
-        }
-        if let negated = keywords["not"], passes(negated) {
-            problems.append("\(path): matches a schema it must not match")
-        }
+    private func passes(_ value: JSONValue, _ node: SchemaNode, depth: Int, root: String) -> Bool {
+        var scratch = Report(root: root, collecting: false)
+        return check(value, against: node, depth: depth + 1, &scratch)
     }
 
-    private func checkObject(_ members: [String: JSONValue], _ keywords: [String: JSONValue], path: String, depth: Int, into problems: inout [String]) {
-        let properties = keywords["properties"]?.objectValue ?? [:]
-        for name in keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where members[name] == nil {
-            problems.append("\(path).\(name): is required")
-        }
-        for (name, member) in members.sorted(by: { $0.key < $1.key }) {
-            if let schema = properties[name] {
-                check(member, against: schema, path: "\(path).\(name)", depth: depth + 1, into: &problems)
-            } else if keywords["additionalProperties"] == .bool(false) {
-                problems.append("\(path).\(name): is not a known property (expected one of \(properties.keys.sorted().joined(separator: ", ")))")
-            } else if let additional = keywords["additionalProperties"] {
-                check(member, against: additional, path: "\(path).\(name)", depth: depth + 1, into: &problems)
+    private func checkCombinators(_ value: JSONValue, _ node: SchemaNode, depth: Int, _ report: inout Report) -> Bool {
+        var conforms = true
+        for schema in node.allOf {
+            if !check(value, against: schema, depth: depth + 1, &report) {
+                conforms = false
+                if !report.collecting { return false }
             }
         }
-    }
-
-    private func checkArray(_ items: [JSONValue], _ keywords: [String: JSONValue], path: String, depth: Int, into problems: inout [String]) {
-        let prefix = keywords["prefixItems"]?.arrayValue ?? []
-        for (index, item) in items.enumerated() {
-            if index < prefix.count {
-                check(item, against: prefix[index], path: "\(path)[\(index)]", depth: depth + 1, into: &problems)
-            } else if let schema = keywords["items"] {
-                check(item, against: schema, path: "\(path)[\(index)]", depth: depth + 1, into: &problems)
+        if let options = node.anyOf, !options.contains(where: { passes(value, $0, depth: depth, root: report.root) }) {
+            report.add("matches none of the anyOf alternatives")
+            conforms = false
+        }
+        if let options = node.oneOf {
+            let count = options.filter { passes(value, $0, depth: depth, root: report.root) }.count
+            if count != 1 {
+                report.add("matches \(count) of the oneOf alternatives, not exactly one")
+                conforms = false
             }
         }
-        if let minimum = keywords["minItems"]?.int64Value, items.count < minimum { problems.append("\(path): fewer than \(minimum) items") }
-        if let maximum = keywords["maxItems"]?.int64Value, items.count > maximum { problems.append("\(path): more than \(maximum) items") }
+        if let negated = node.not, passes(value, negated, depth: depth, root: report.root) {
+            report.add("matches a schema it must not match")
+            conforms = false
+        }
+        return conforms
     }
 
-    private func checkString(_ text: String, _ keywords: [String: JSONValue], path: String, into problems: inout [String]) {
-        let length = text.unicodeScalars.count
-        if let minimum = keywords["minLength"]?.int64Value, length < minimum { problems.append("\(path): shorter than \(minimum) characters") }
-        if let maximum = keywords["maxLength"]?.int64Value, length > maximum { problems.append("\(path): longer than \(maximum) characters") }
-    }
-
-    private func checkNumber(_ number: Double, _ keywords: [String: JSONValue], path: String, into problems: inout [String]) {
-        if let bound = keywords["minimum"]?.doubleValue, number < bound { problems.append("\(path): \(number) is less than the minimum \(bound)") }
-        if let bound = keywords["maximum"]?.doubleValue, number > bound { problems.append("\(path): \(number) is greater than the maximum \(bound)") }
-        if let bound = keywords["exclusiveMinimum"]?.doubleValue, number <= bound { problems.append("\(path): \(number) must be greater than \(bound)") }
-        if let bound = keywords["exclusiveMaximum"]?.doubleValue, number >= bound { problems.append("\(path): \(number) must be less than \(bound)") }
-    }
-
-    /// Follows a local JSON pointer (`#`, `#/$defs/Name`, with `~0`/`~1` escapes).
-    private func resolve(_ reference: String) -> JSONValue? {
-        guard reference.hasPrefix("#") else { return nil }
-        var node = root
-        for token in reference.dropFirst().split(separator: "/", omittingEmptySubsequences: true) {
-            let key = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-            if let members = node.objectValue, let next = members[key] {
-                node = next
-            } else if let items = node.arrayValue, let index = Int(key), items.indices.contains(index) {
-                node = items[index]
+    private func checkObject(_ members: [String: JSONValue], _ node: SchemaNode, depth: Int, _ report: inout Report) -> Bool {
+        var conforms = true
+        for name in node.required where members[name] == nil {
+            conforms = false
+            guard report.collecting else { return false }
+            report.components.append(.member(name))
+            report.add("is required")
+            report.components.removeLast()
+        }
+        // Sorted only when messages are wanted: their order is part of the output.
+        let names = report.collecting ? members.keys.sorted() : Array(members.keys)
+        for name in names {
+            guard let member = members[name] else { continue }
+            let schema: SchemaNode?
+            if let property = node.properties[name] {
+                schema = property
+            } else if node.forbidsAdditional {
+                conforms = false
+                guard report.collecting else { return false }
+                report.components.append(.member(name))
+                report.add("is not a known property (expected one of \(node.propertyNames.joined(separator: ", ")))")
+                report.components.removeLast()
+                continue
             } else {
-                return nil
+                schema = node.additional
+            }
+            guard let schema else { continue }
+            report.components.append(.member(name))
+            let memberConforms = check(member, against: schema, depth: depth + 1, &report)
+            report.components.removeLast()
+            if !memberConforms {
+                conforms = false
+                if !report.collecting { return false }
             }
         }
-        return node
+        return conforms
     }
 
-    private static func matches(_ value: JSONValue, type: JSONValue) -> Bool {
-        if let names = type.arrayValue { return names.contains { matches(value, type: $0) } }
-        switch (type.stringValue, value) {
-        case ("null", .null), ("boolean", .bool), ("string", .string), ("array", .array), ("object", .object), ("number", .number):
+    private func checkArray(_ items: [JSONValue], _ node: SchemaNode, depth: Int, _ report: inout Report) -> Bool {
+        var conforms = true
+        for (index, item) in items.enumerated() {
+            guard let schema = index < node.prefixItems.count ? node.prefixItems[index] : node.items else { continue }
+            report.components.append(.index(index))
+            let itemConforms = check(item, against: schema, depth: depth + 1, &report)
+            report.components.removeLast()
+            if !itemConforms {
+                conforms = false
+                if !report.collecting { return false }
+            }
+        }
+        if let minimum = node.minItems, items.count < minimum { report.add("fewer than \(minimum) items"); conforms = false }
+        if let maximum = node.maxItems, items.count > maximum { report.add("more than \(maximum) items"); conforms = false }
+        return conforms
+    }
+
+    private func checkString(_ text: String, _ node: SchemaNode, _ report: inout Report) -> Bool {
+        guard node.minLength != nil || node.maxLength != nil else { return true }
+        let length = text.unicodeScalars.count
+        var conforms = true
+        if let minimum = node.minLength, length < minimum { report.add("shorter than \(minimum) characters"); conforms = false }
+        if let maximum = node.maxLength, length > maximum { report.add("longer than \(maximum) characters"); conforms = false }
+        return conforms
+    }
+
+    private func checkNumber(_ value: JSONNumber, _ node: SchemaNode, _ report: inout Report) -> Bool {
+        guard node.hasNumericBounds else { return true }
+        let number = value.doubleValue
+        var conforms = true
+        if let bound = node.minimum, number < bound { report.add("\(number) is less than the minimum \(bound)"); conforms = false }
+        if let bound = node.maximum, number > bound { report.add("\(number) is greater than the maximum \(bound)"); conforms = false }
+        if let bound = node.exclusiveMinimum, number <= bound { report.add("\(number) must be greater than \(bound)"); conforms = false }
+        if let bound = node.exclusiveMaximum, number >= bound { report.add("\(number) must be less than \(bound)"); conforms = false }
+        return conforms
+    }
+
+    private static func matches(_ value: JSONValue, type: SchemaNode.TypeName) -> Bool {
+        switch (type, value) {
+        case (.null, .null), (.boolean, .bool), (.string, .string), (.array, .array), (.object, .object), (.number, .number):
             return true
-        case ("integer", .number(let number)):
+        case (.integer, .number(let number)):
             // 2020-12: 1.0 is an integer too.
             return number.isInteger || number.doubleValue.rounded() == number.doubleValue
         default:
@@ -168,5 +255,134 @@ public struct JSONSchemaValidator: Sendable {
     private static func preview(_ value: JSONValue) -> String {
         let text = value.encoded()
         return text.count > 80 ? String(text.prefix(80)) + "…" : text
+    }
+}
+
+/// One schema with its keywords decoded.
+final class SchemaNode: Sendable {
+    enum Kind { case acceptsAll, rejectsAll, ignored, keywords }
+    enum TypeName { case null, boolean, string, array, object, number, integer, unknown }
+
+    let kind: Kind
+    let reference: String?
+    let types: [TypeName]?
+    let typeDescription: String
+    let enumValues: [JSONValue]?
+    let constant: JSONValue?
+    let allOf: [SchemaNode]
+    let anyOf: [SchemaNode]?
+    let oneOf: [SchemaNode]?
+    let not: SchemaNode?
+    let properties: [String: SchemaNode]
+    let propertyNames: [String]
+    let required: [String]
+    let forbidsAdditional: Bool
+    let additional: SchemaNode?
+    let prefixItems: [SchemaNode]
+    let items: SchemaNode?
+    let minItems: Int64?, maxItems: Int64?, minLength: Int64?, maxLength: Int64?
+    let minimum: Double?, maximum: Double?, exclusiveMinimum: Double?, exclusiveMaximum: Double?
+    var hasNumericBounds: Bool { minimum != nil || maximum != nil || exclusiveMinimum != nil || exclusiveMaximum != nil }
+
+    init(kind: Kind) {
+        self.kind = kind
+        reference = nil; types = nil; typeDescription = ""; enumValues = nil; constant = nil
+        allOf = []; anyOf = nil; oneOf = nil; not = nil; properties = [:]; propertyNames = []; required = []
+        forbidsAdditional = false; additional = nil; prefixItems = []; items = nil
+        minItems = nil; maxItems = nil; minLength = nil; maxLength = nil
+        minimum = nil; maximum = nil; exclusiveMinimum = nil; exclusiveMaximum = nil
+    }
+
+    init(_ keywords: [String: JSONValue], compile: (JSONValue) -> SchemaNode) {
+        kind = .keywords
+        reference = keywords["$ref"]?.stringValue
+        if let type = keywords["type"] {
+            let names = type.arrayValue?.compactMap(\.stringValue) ?? type.stringValue.map { [$0] } ?? []
+            types = names.map { name in
+                switch name {
+                case "null": .null
+                case "boolean": .boolean
+                case "string": .string
+                case "array": .array
+                case "object": .object
+                case "number": .number
+                case "integer": .integer
+                default: .unknown
+                }
+            }
+            typeDescription = type.arrayValue?.compactMap(\.stringValue).joined(separator: " or ") ?? type.stringValue ?? type.encoded()
+        } else {
+            types = nil
+            typeDescription = ""
+        }
+        enumValues = keywords["enum"]?.arrayValue
+        constant = keywords["const"]
+        allOf = (keywords["allOf"]?.arrayValue ?? []).map(compile)
+        anyOf = keywords["anyOf"]?.arrayValue?.map(compile)
+        oneOf = keywords["oneOf"]?.arrayValue?.map(compile)
+        not = keywords["not"].map(compile)
+        let members = keywords["properties"]?.objectValue ?? [:]
+        properties = members.mapValues(compile)
+        propertyNames = members.keys.sorted()
+        required = keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        forbidsAdditional = keywords["additionalProperties"] == .bool(false)
+        additional = forbidsAdditional ? nil : keywords["additionalProperties"].map(compile)
+        prefixItems = (keywords["prefixItems"]?.arrayValue ?? []).map(compile)
+        items = keywords["items"].map(compile)
+        minItems = keywords["minItems"]?.int64Value
+        maxItems = keywords["maxItems"]?.int64Value
+        minLength = keywords["minLength"]?.int64Value
+        maxLength = keywords["maxLength"]?.int64Value
+        minimum = keywords["minimum"]?.doubleValue
+        maximum = keywords["maximum"]?.doubleValue
+        exclusiveMinimum = keywords["exclusiveMinimum"]?.doubleValue
+        exclusiveMaximum = keywords["exclusiveMaximum"]?.doubleValue
+    }
+}
+
+/// Compiles a schema and, afterwards, every local `$ref` target it names (each once, so a
+/// recursive schema compiles to a finite graph joined by names).
+struct SchemaCompiler {
+    let root: JSONValue
+    private var pending: [String] = []
+    private var seen: Set<String> = []
+
+    init(root: JSONValue) { self.root = root }
+
+    mutating func compile(_ schema: JSONValue) -> SchemaNode {
+        switch schema {
+        case .bool(true): return SchemaNode(kind: .acceptsAll)
+        case .bool(false): return SchemaNode(kind: .rejectsAll)
+        case .object(let keywords):
+            if let reference = keywords["$ref"]?.stringValue, seen.insert(reference).inserted { pending.append(reference) }
+            return SchemaNode(keywords) { compile($0) }
+        default: return SchemaNode(kind: .ignored)
+        }
+    }
+
+    /// The compiled targets of every reference met, following references inside them too.
+    mutating func finish() -> [String: SchemaNode] {
+        var targets: [String: SchemaNode] = [:]
+        while let reference = pending.popLast() {
+            if let target = resolve(reference) { targets[reference] = compile(target) }
+        }
+        return targets
+    }
+
+    /// Follows a local JSON pointer (`#`, `#/$defs/Name`, with `~0`/`~1` escapes).
+    private func resolve(_ reference: String) -> JSONValue? {
+        guard reference.hasPrefix("#") else { return nil }
+        var node = root
+        for token in reference.dropFirst().split(separator: "/", omittingEmptySubsequences: true) {
+            let key = token.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+            if let members = node.objectValue, let next = members[key] {
+                node = next
+            } else if let items = node.arrayValue, let index = Int(key), items.indices.contains(index) {
+                node = items[index]
+            } else {
+                return nil
+            }
+        }
+        return node
     }
 }

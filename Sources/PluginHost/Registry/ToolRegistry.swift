@@ -36,6 +36,8 @@ public final class ToolRegistry: @unchecked Sendable {
     public let policy: ExecutionPolicy
     private let lock = NSLock()
     private var backends: [String: Backend] = [:]
+    /// Each tool's input schema, compiled on its first call.
+    private var validators: [String: JSONSchemaValidator] = [:]
 
     enum Backend {
         case inProcess(HostedSkill)
@@ -71,7 +73,7 @@ public final class ToolRegistry: @unchecked Sendable {
     /// arguments and failures the tool reports come back as an error result, not a throw.
     public func call(_ qualifiedName: String, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
         let tool = try tool(named: qualifiedName)
-        let problems = JSONSchemaValidator(schema: tool.spec.inputSchema).validate(arguments, at: "arguments")
+        let problems = validator(for: qualifiedName, tool).validate(arguments, at: "arguments")
         guard problems.isEmpty else {
             return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; "))
         }
@@ -102,6 +104,15 @@ public final class ToolRegistry: @unchecked Sendable {
     /// Stops every runner this registry started. In-process plugins stay loaded (never unloaded).
     public func shutdown() {
         for case .runner(let client) in lock.withLock({ Array(backends.values) }) { client.stop() }
+    }
+
+    private func validator(for qualifiedName: String, _ tool: RegisteredTool) -> JSONSchemaValidator {
+        lock.withLock {
+            if let known = validators[qualifiedName] { return known }
+            let made = JSONSchemaValidator(schema: tool.spec.inputSchema)
+            validators[qualifiedName] = made
+            return made
+        }
     }
 
     private func backend(for skill: RegisteredSkill) throws(ToolCallError) -> Backend {
