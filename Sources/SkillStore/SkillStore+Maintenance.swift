@@ -158,6 +158,11 @@ extension SkillStore {
                                       message: "a version folder that the database does not know", fix: "memento doctor --fix"))
             }
         }
+        for disabled in try disabledSkills() {
+            findings.append(.init(code: "skill-disabled", severity: .warning, subject: "\(disabled.name)@\(disabled.version)",
+                                  message: "disabled since \(disabled.at): \(disabled.reason)",
+                                  fix: "memento update \(disabled.name) (a fixed version runs again), or memento enable \(disabled.name) to retry this one"))
+        }
         return findings
     }
 

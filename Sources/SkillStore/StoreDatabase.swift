@@ -145,6 +145,23 @@ enum StoreDatabase {
                 table.primaryKey(["tree_sha256", "rules_version", "policy_fingerprint"])
             }
         }
+        migrator.registerMigration("v3: runner crashes, disabled skills") { db in
+            try db.create(table: "runner_crash") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("name", .text).notNull()
+                table.column("version", .text).notNull()
+                table.column("at_seconds", .double).notNull()
+                table.column("what", .text).notNull()
+            }
+            try db.create(index: "runner_crash_by_skill", on: "runner_crash", columns: ["name", "version", "at_seconds"])
+            try db.create(table: "disabled_skill") { table in
+                table.column("name", .text).notNull()
+                table.column("version", .text).notNull()
+                table.column("reason", .text).notNull()
+                table.column("at", .text).notNull()
+                table.primaryKey(["name", "version"])
+            }
+        }
         return migrator
     }
 

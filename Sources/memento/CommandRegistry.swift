@@ -21,6 +21,7 @@ enum CommandRegistry {
         MCPCommand.self,
         ToolsCommand.self,
         CallCommand.self,
+        EnableCommand.self,
         SkillCommand.self,
         RunnerCommand.self,
     ]

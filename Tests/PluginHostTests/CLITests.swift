@@ -26,6 +26,36 @@ struct CLITests {
         return home
     }
 
+    /// Each `memento call` is its own process: the crash limit holds across them because the
+    /// crashes are counted in the store, and doctor says why the skill stopped running.
+    @Test func crashesInSeparateCallsDisableTheSkillUntilItIsEnabled() throws {
+        let workspace = try PluginWorkspace()
+        let home = try installCLITool(workspace)
+        for attempt in 1...3 {
+            let crashed = try Memento.run(["call", "clitool.segv"], home: home)
+            #expect(crashed.status == 2, "attempt \(attempt): \(crashed.stderr)")
+            #expect(crashed.stderr.contains("killed by signal 11 (SIGSEGV)"))
+        }
+        let refused = try Memento.run(["call", "clitool.echo", "--args", #"{"text":"hi"}"#], home: home)
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("'clitool' is disabled: it crashed or hung 3 times within 300s (last: runner killed by signal 11 (SIGSEGV))"), "\(refused.stderr)")
+
+        let doctor = try Memento.run(["doctor", "--json", "--quick"], home: home)
+        #expect(doctor.status == 1)
+        let finding = try JSONValue.parse(doctor.stdout)["findings"]?.arrayValue?.first { $0["code"] == "skill-disabled" }
+        #expect(finding?["subject"] == "clitool@1.0.0")
+        #expect(finding?["message"]?.stringValue?.contains("crashed or hung 3 times") == true)
+        #expect(finding?["fix"]?.stringValue?.contains("memento enable clitool") == true)
+
+        #expect(try Memento.run(["enable", "clitool"], home: home).stdout == "enabled clitool\n")
+        let again = try Memento.run(["call", "clitool.echo", "--args", #"{"text":"hi"}"#, "--json"], home: home)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Memento.run(["doctor", "--quick"], home: home).status == 0)
+        // The crash count started over: one more crash does not disable it again.
+        _ = try Memento.run(["call", "clitool.segv"], home: home)
+        #expect(try Memento.run(["call", "clitool.echo", "--args", #"{"text":"hi"}"#], home: home).status == 0)
+    }
+
     @Test func installedNativeSkillsAreListedAndCalledThroughARunner() throws {
         let workspace = try PluginWorkspace()
         let home = try installCLITool(workspace)

@@ -136,7 +136,7 @@ struct RunnerTests {
             }
         }
         let error = runnerError { _ = try client.call(tool: "echo", arguments: [:]) }
-        #expect(error == .disabled(skill: "flaky", crashes: 3, windowSeconds: 300))
+        #expect(error == .disabled(skill: "flaky", crashes: 3, windowSeconds: 300, last: "runner killed by signal 11 (SIGSEGV)"))
         #expect(error?.description.contains("is disabled") == true)
         guard case .disabled = client.status else {
             Issue.record("status is \(client.status)")

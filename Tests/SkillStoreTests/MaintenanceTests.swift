@@ -166,3 +166,31 @@ import Testing
         #expect(box.stagingIsEmpty())
     }
 }
+
+@Suite struct RunnerHealthTests {
+    @Test func crashesCountPerVersionWithinTheWindowAndDisablingFollowsTheVersion() throws {
+        let box = try Sandbox()
+        let store = try box.store()
+        _ = try store.install(InstallRequest(path: try box.skill("flaky", version: "1.0.0")))
+        #expect(try store.recordRunnerCrash(name: "flaky", version: "1.0.0", what: "runner killed by signal 11 (SIGSEGV)", window: 300) == 1)
+        #expect(try store.recordRunnerCrash(name: "flaky", version: "1.0.0", what: "no answer within 30.0s", window: 300) == 2)
+        #expect(try store.recordRunnerCrash(name: "flaky", version: "0.9.0", what: "x", window: 300) == 1, "another version counts apart")
+        // A window of zero seconds has forgotten everything before this crash.
+        #expect(try store.recordRunnerCrash(name: "flaky", version: "1.0.0", what: "x", window: 0) == 1)
+
+        try store.disable(name: "flaky", version: "1.0.0", reason: "crashed 3 times")
+        #expect(try store.disabledReason(name: "flaky", version: "1.0.0") == "crashed 3 times")
+        #expect(try store.disabledSkills().map(\.name) == ["flaky"])
+        #expect(try store.diagnose(hashTrees: false).map(\.code) == ["skill-disabled"])
+
+        // A new version is not held back by the old one's crashes.
+        _ = try store.install(InstallRequest(path: try box.skill("flaky", version: "1.1.0")))
+        #expect(try store.disabledReason(name: "flaky", version: "1.1.0") == nil)
+        #expect(try store.disabledSkills().isEmpty)
+        #expect(try store.diagnose(hashTrees: false).isEmpty)
+
+        #expect(try store.enable(name: "flaky"))
+        #expect(try store.disabledReason(name: "flaky", version: "1.0.0") == nil)
+        #expect(try !store.enable(name: "flaky"))
+    }
+}

@@ -12,6 +12,8 @@ public struct ExecutionPolicy: Sendable {
     public var configureRunner: @Sendable (inout RunnerConfiguration) -> Void
     /// Each skill's settings (see `SkillSettings`), sent with every call to that skill.
     public var settings: [String: JSONValue]
+    /// Where runner crashes are counted across processes; nil counts within this one.
+    public var crashLog: (any CrashLog)?
 
     public init(inProcessSkills: Set<String> = [], runnerExecutable: String = ExecutionPolicy.currentExecutable,
                 settings: [String: JSONValue] = [:],
@@ -136,6 +138,8 @@ public final class ToolRegistry: @unchecked Sendable {
 
     private func runner(for skill: RegisteredSkill) -> Backend {
         var configuration = RunnerConfiguration.nativeSkill(root: skill.root, executable: policy.runnerExecutable)
+        configuration.crashLog = policy.crashLog
+        configuration.version = skill.version
         policy.configureRunner(&configuration)
         return .runner(RunnerClient(skill: skill.name, configuration: configuration))
     }

@@ -17,6 +17,9 @@ public struct RunnerConfiguration: Sendable {
     public var backoffMax: Duration = .seconds(2)
     /// Echo the runner's stderr (plugin logs, backtraces) to ours as well as keeping its tail.
     public var forwardStderr = false
+    /// Crashes and disabling kept beyond this process, for the skill at `version`.
+    public var crashLog: (any CrashLog)?
+    public var version = "0.0.0"
 
     public init(executable: String, arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.executable = executable
@@ -78,7 +81,7 @@ public final class RunnerClient: @unchecked Sendable {
             throw .rejected(skill: skill, message: message)
         } catch {
             process = nil
-            recordCrash()
+            recordCrash(error)
             throw error
         }
     }
@@ -95,6 +98,9 @@ public final class RunnerClient: @unchecked Sendable {
 
     /// The running process, or a new one after the backoff. Caller holds the lock.
     private func live() throws(RunnerError) -> RunnerProcess {
+        if disabledError == nil, let reason = configuration.crashLog?.disabledReason(skill: skill, version: configuration.version) {
+            disabledError = .disabledEarlier(skill: skill, reason: reason)
+        }
         if let disabledError { throw disabledError }
         if let process { return process }
         let recent = recentCrashes()
@@ -113,7 +119,7 @@ public final class RunnerClient: @unchecked Sendable {
             disabledError = error
             throw error
         } catch {
-            recordCrash()
+            recordCrash(error)
             throw error
         }
     }
@@ -124,11 +130,16 @@ public final class RunnerClient: @unchecked Sendable {
         return crashes.count
     }
 
-    private func recordCrash() {
+    private func recordCrash(_ error: RunnerError) {
         crashes.append(.now)
-        if recentCrashes() >= configuration.maxCrashes {
-            let window = Double(configuration.crashWindow.components.seconds)
-            disabledError = .disabled(skill: skill, crashes: crashes.count, windowSeconds: window)
+        var count = recentCrashes()
+        if let log = configuration.crashLog {
+            count = max(count, log.recordCrash(skill: skill, version: configuration.version, what: error.summary, window: configuration.crashWindow))
         }
+        guard count >= configuration.maxCrashes else { return }
+        let window = Double(configuration.crashWindow.components.seconds)
+        let disabled = RunnerError.disabled(skill: skill, crashes: count, windowSeconds: window, last: error.summary)
+        disabledError = disabled
+        configuration.crashLog?.disable(skill: skill, version: configuration.version, reason: disabled.description)
     }
 }

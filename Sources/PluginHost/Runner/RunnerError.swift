@@ -8,7 +8,9 @@ public enum RunnerError: Error, Equatable, Sendable, CustomStringConvertible {
     case timedOut(skill: String, seconds: Double)
     case protocolViolation(skill: String, reason: String)
     case rejected(skill: String, message: String)
-    case disabled(skill: String, crashes: Int, windowSeconds: Double)
+    case disabled(skill: String, crashes: Int, windowSeconds: Double, last: String)
+    /// Disabled by an earlier process; the reason is what that process recorded.
+    case disabledEarlier(skill: String, reason: String)
 
     public var description: String {
         switch self {
@@ -29,8 +31,21 @@ public enum RunnerError: Error, Equatable, Sendable, CustomStringConvertible {
             return "the runner of '\(skill)' broke the protocol (\(reason)); it was killed and restarts on the next call"
         case .rejected(let skill, let message):
             return "the runner of '\(skill)' rejected the request: \(message)"
-        case .disabled(let skill, let crashes, let window):
-            return "'\(skill)' is disabled: it crashed or hung \(crashes) times within \(Int(window))s. Report it to its author, or reinstall a fixed version"
+        case .disabled(let skill, let crashes, let window, let last):
+            return "'\(skill)' is disabled: it crashed or hung \(crashes) times within \(Int(window))s (last: \(last)). Report it to its author or install a fixed version; `memento enable \(skill)` lets it run again"
+        case .disabledEarlier(_, let reason):
+            return reason
+        }
+    }
+
+    /// One line for crash records: what happened, without the stderr tail.
+    public var summary: String {
+        switch self {
+        case .crashed(_, let how, _): return "runner \(how)"
+        case .timedOut(_, let seconds): return "no answer within \(seconds)s"
+        case .startFailed(_, let reason): return "could not start: \(reason)"
+        case .protocolViolation(_, let reason): return "protocol violation: \(reason)"
+        default: return description
         }
     }
 }

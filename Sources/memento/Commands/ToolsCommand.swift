@@ -61,6 +61,7 @@ extension HomeOptions {
         }
         var policy = policy
         policy.settings = try SkillSettings.load(home: resolvedHome)
+        policy.crashLog = StoreCrashLog(home: resolvedHome)
         return ToolRegistry(skills: skills, policy: policy)
     }
 }
