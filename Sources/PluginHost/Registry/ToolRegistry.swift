@@ -40,6 +40,7 @@ public final class ToolRegistry: @unchecked Sendable {
     private var backends: [String: Backend] = [:]
     /// Each tool's input schema, compiled on its first call.
     private var validators: [String: JSONSchemaValidator] = [:]
+    private var loadTimes: [String: Duration] = [:]
 
     enum Backend {
         case inProcess(HostedSkill)
@@ -103,6 +104,12 @@ public final class ToolRegistry: @unchecked Sendable {
         }
     }
 
+    /// How long loading the skill into this process took (read, hash, ELF checks, memfd,
+    /// dlopen, descriptor checks, create); nil unless it was loaded in-process.
+    public func loadTime(of skill: String) -> Duration? {
+        lock.withLock { loadTimes[skill] }
+    }
+
     /// Stops every runner this registry started. In-process plugins stay loaded (never unloaded).
     public func shutdown() {
         for case .runner(let client) in lock.withLock({ Array(backends.values) }) { client.stop() }
@@ -124,7 +131,9 @@ public final class ToolRegistry: @unchecked Sendable {
         let made: Backend
         if policy.inProcessSkills.contains(skill.name) {
             do {
+                let started = ContinuousClock.now
                 made = .inProcess(try HostedSkill.load(root: skill.root, mode: .inProcess))
+                loadTimes[skill.name] = ContinuousClock.now - started
             } catch .plugin(.toolchainMismatch), .plugin(.requiresIsolation) {
                 // Trusted, but not safe to share this process: run it isolated instead.
                 made = runner(for: skill)

@@ -98,7 +98,9 @@ struct CallCommand: ParsableCommand {
             String(format: "%.1f", Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6)
         }
         let total = samples.reduce(Duration.zero, +)
-        let mode = registry.executionStatus(of: tool.split(separator: ".").dropLast().joined(separator: ".")) ?? "?"
+        let skill = tool.split(separator: ".").dropLast().joined(separator: ".")
+        let mode = registry.executionStatus(of: skill) ?? "?"
+        if let load = registry.loadTime(of: skill) { Terminal.note("loaded in-process in \(micros(load)) µs") }
         Terminal.note("\(repetitions) calls (\(mode)): p50 \(micros(samples[samples.count / 2])) µs, p99 \(micros(samples[samples.count * 99 / 100])) µs, mean \(micros(total / repetitions)) µs")
     }
 }
