@@ -24,13 +24,19 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# The Python peers of the interop tests (the `mcp` SDK and reference servers), pinned.
+# The Python peers of the interop tests (the `mcp` SDK and reference servers), pinned, and the
+# same wheels in $(WHEELHOUSE), from which tests build script skills' environments offline.
+WHEELHOUSE ?= $(CURDIR)/.wheelhouse
 venv: deps
 	@req=Tests/MCPTests/Fixtures/requirements.txt; \
 	if [ -f $$req ]; then \
 	  if [ ! -x $(VENV)/bin/python ] || ! cmp -s $$req $(VENV)/.requirements; then \
 	    echo "creating $(VENV) from $$req"; \
 	    python3 -m venv $(VENV) && $(VENV)/bin/pip install -q --disable-pip-version-check -r $$req && cp $$req $(VENV)/.requirements; \
+	  fi; \
+	  if ! cmp -s $$req $(WHEELHOUSE)/.requirements; then \
+	    echo "downloading the wheels of $$req into $(WHEELHOUSE)"; \
+	    $(VENV)/bin/pip download -q --disable-pip-version-check -r $$req -d $(WHEELHOUSE) && cp $$req $(WHEELHOUSE)/.requirements; \
 	  fi; \
 	fi
 

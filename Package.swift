@@ -51,6 +51,7 @@ let package = Package(
             name: "PluginHost",
             dependencies: [
                 "MementoCore",
+                "MCP",
                 "CSystemShims",
                 "CFFI",
                 .product(name: "SkillABI", package: "SkillSDK"),

@@ -1,3 +1,4 @@
+import MCP
 import MementoCore
 
 /// A tool call the host could not complete. A tool that ran and reported a failure is not one of
@@ -11,6 +12,9 @@ public enum ToolCallError: Error, Sendable, CustomStringConvertible {
     case ffi(FFIError)
     case manifest(ManifestError)
     case runner(RunnerError)
+    /// A script skill's or an external server's MCP process failed (not the tool: the server).
+    case mcp(MCPError)
+    case environment(PythonEnvironmentError)
 
     public var description: String {
         switch self {
@@ -28,6 +32,8 @@ public enum ToolCallError: Error, Sendable, CustomStringConvertible {
         case .ffi(let error): return error.description
         case .manifest(let error): return "\(error); fix skill.json and reinstall the skill"
         case .runner(let error): return error.description
+        case .mcp(let error): return error.description
+        case .environment(let error): return error.description
         }
     }
 }

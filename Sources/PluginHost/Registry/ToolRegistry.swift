@@ -1,4 +1,5 @@
 import Foundation
+import MCP
 import MementoCore
 
 /// Where native skills run when called through the registry.
@@ -14,6 +15,13 @@ public struct ExecutionPolicy: Sendable {
     public var settings: [String: JSONValue]
     /// Where runner crashes are counted across processes; nil counts within this one.
     public var crashLog: (any CrashLog)?
+    /// External MCP servers, whose tools are `SERVER__TOOL` (see `MCPConfigFile`).
+    public var mcpServers: [String: MCPServerConfig] = [:]
+    /// What script skills and external servers may ask of us, and where large results go.
+    public var mcpFeatures = ClientFeatures(logLevel: nil)
+    public var mcpSpill = SpillPolicy(directory: nil)
+    /// Where installed Python script skills keep their virtual environments.
+    public var pythonEnvironments: PythonEnvironments?
 
     public init(inProcessSkills: Set<String> = [], runnerExecutable: String = ExecutionPolicy.currentExecutable,
                 settings: [String: JSONValue] = [:],
@@ -45,7 +53,11 @@ public final class ToolRegistry: @unchecked Sendable {
     enum Backend {
         case inProcess(HostedSkill)
         case runner(RunnerClient)
+        /// A script skill's MCP server process.
+        case mcp(MCPBackend)
     }
+    /// External servers by name, started on their first call.
+    private var servers: [String: MCPBackend] = [:]
 
     public init(skills: [RegisteredSkill], policy: ExecutionPolicy = ExecutionPolicy()) {
         self.skills = skills.sorted { $0.name < $1.name }
@@ -75,13 +87,18 @@ public final class ToolRegistry: @unchecked Sendable {
     /// Validates the arguments against the tool's input schema, then calls it. Invalid
     /// arguments and failures the tool reports come back as an error result, not a throw.
     public func call(_ qualifiedName: String, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
+        if let (server, _) = MCPTool.split(qualifiedName), let config = policy.mcpServers[server] {
+            return try callExternal(qualifiedName, on: config, arguments: arguments)
+        }
         let tool = try tool(named: qualifiedName)
         let problems = validator(for: qualifiedName, tool).validate(arguments, at: "arguments")
         guard problems.isEmpty else {
             return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; "))
         }
-        guard tool.skill.kind == .native || tool.skill.kind == .ffi else { throw .notCallable(skill: tool.skill.name, kind: tool.skill.kind) }
+        guard tool.skill.kind != .instructions else { throw .notCallable(skill: tool.skill.name, kind: tool.skill.kind) }
         switch try backend(for: tool.skill) {
+        case .mcp(let server):
+            return try server.call(tool: tool.spec.name, arguments: arguments)
         case .inProcess(let skill):
             return ToolResult(output: try skill.call(tool: tool.spec.name, arguments: arguments, settings: policy.settings[tool.skill.name]))
         case .runner(let client):
@@ -100,6 +117,7 @@ public final class ToolRegistry: @unchecked Sendable {
         case .runner(let client)?:
             if case .disabled(let reason) = client.status { return "runner (disabled: \(reason))" }
             return LoadMode.runner.rawValue
+        case .mcp?: return "MCP server process"
         case nil: return nil
         }
     }
@@ -112,7 +130,33 @@ public final class ToolRegistry: @unchecked Sendable {
 
     /// Stops every runner this registry started. In-process plugins stay loaded (never unloaded).
     public func shutdown() {
-        for case .runner(let client) in lock.withLock({ Array(backends.values) }) { client.stop() }
+        let (running, external) = lock.withLock { (Array(backends.values), Array(servers.values)) }
+        for backend in running {
+            switch backend {
+            case .runner(let client): client.stop()
+            case .mcp(let server): server.shutdown()
+            case .inProcess: break
+            }
+        }
+        for server in external { server.shutdown() }
+    }
+
+    /// `SERVER__TOOL` of a configured server: its tools are listed (which starts it) to find the
+    /// server's own name and schema; arguments are validated here like any other tool's.
+    private func callExternal(_ qualifiedName: String, on config: MCPServerConfig, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
+        let server = lock.withLock {
+            if let known = servers[config.name] { return known }
+            let made = MCPBackend(client: MCPClient(config: config, features: policy.mcpFeatures, spill: policy.mcpSpill), server: config.name)
+            servers[config.name] = made
+            return made
+        }
+        let tools = try server.tools()
+        guard let tool = tools.first(where: { $0.qualifiedName == qualifiedName }) else {
+            throw .unknownTool(qualifiedName, available: tools.map(\.qualifiedName))
+        }
+        let problems = JSONSchemaValidator(schema: tool.inputSchema).validate(arguments, at: "arguments")
+        guard problems.isEmpty else { return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; ")) }
+        return try server.call(tool: tool.name, arguments: arguments)
     }
 
     private func validator(for qualifiedName: String, _ tool: RegisteredTool) -> JSONSchemaValidator {
@@ -129,7 +173,10 @@ public final class ToolRegistry: @unchecked Sendable {
         defer { lock.unlock() }
         if let existing = backends[skill.name] { return existing }
         let made: Backend
-        if policy.inProcessSkills.contains(skill.name) {
+        if skill.kind == .script {
+            made = .mcp(MCPBackend(client: MCPClient(config: try ScriptSkill.serverConfig(root: skill.root, environments: policy.pythonEnvironments),
+                                                     features: policy.mcpFeatures, spill: policy.mcpSpill), server: skill.name))
+        } else if policy.inProcessSkills.contains(skill.name) {
             do {
                 let started = ContinuousClock.now
                 made = .inProcess(try HostedSkill.load(root: skill.root, mode: .inProcess))

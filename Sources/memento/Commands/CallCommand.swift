@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MCP
 import MementoCore
 import PluginHost
 
@@ -24,6 +25,7 @@ struct CallCommand: ParsableCommand {
               memento call hello.greet --args '{"name": "Ada"}' --json
               memento call hello.greet --skill-dir ./build/hello --args '{"name": "Ada"}'
               memento call hello.greet --args '{"name": "Ada"}' --repeat 10000   (latency on stderr)
+              memento call time__get_current_time --args '{"timezone": "UTC"}'   (an MCP server from mcp.json)
             """
     )
 
@@ -70,6 +72,10 @@ struct CallCommand: ParsableCommand {
             configuration.forwardStderr = true
         }
         let folder = skillDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        if let (server, _) = MCPTool.split(tool) {
+            // An external server's tool: mcp.json must load, and name the server.
+            _ = try MCPCommandSupport.server(named: server, in: try MCPConfigFile.load(home: homeOptions.resolvedHome))
+        }
         let registry = try homeOptions.toolRegistry(policy: policy, extraSkillFolders: folder.map { [$0] } ?? [])
         defer { registry.shutdown() }
         let result = try registry.call(tool, arguments: arguments)

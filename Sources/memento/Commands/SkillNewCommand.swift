@@ -9,18 +9,21 @@ struct SkillNewCommand: ParsableCommand {
         abstract: "Create a skill folder from a template.",
         discussion: """
             instructions: a SKILL.md for the model to read.
+            script: a Python MCP server on the `mcp` SDK (server.py) and its skill.json; memento
+            installs its requirements into a virtual environment of its own at install time.
             native: a SwiftPM package with SkillKit, its skill.json, and one example tool; build it
             with `memento skill build` (needs the SkillSDK folder, given by --sdk or $MEMENTO_SKILLSDK).
 
             EXAMPLES
               memento skill new meeting-notes --kind instructions
+              memento skill new word-count --kind script && memento install word-count
               memento skill new greeter --kind native --sdk ~/src/memento/SkillSDK
               memento skill build greeter && memento call greeter.hello --skill-dir greeter --args '{"name": "Ada"}'
             """
     )
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
-        case instructions, native
+        case instructions, script, native
     }
 
     @Argument(help: ArgumentHelp("The skill name: lowercase letters, digits and '-'.", valueName: "name"))
@@ -47,6 +50,8 @@ struct SkillNewCommand: ParsableCommand {
         switch kind {
         case .instructions:
             files = ["SKILL.md": SkillTemplates.instructions(name: name)]
+        case .script:
+            files = ["server.py": SkillTemplates.scriptServer(name: name), SkillManifest.fileName: SkillTemplates.scriptManifest(name: name).encoded(.pretty) + "\n"]
         case .native:
             guard let sdk = sdk ?? ProcessInfo.processInfo.environment["MEMENTO_SKILLSDK"] else {
                 throw CommandError("a native skill builds against SkillSDK: pass --sdk DIR or set MEMENTO_SKILLSDK")
@@ -84,6 +89,51 @@ enum SkillTemplates {
         Step-by-step instructions for the model go here.
 
         """
+    }
+
+    /// The version of the Python `mcp` SDK the script template is written and tested against.
+    static let pythonSDK = "mcp==2.3.0"
+
+    static func scriptServer(name: String) -> String {
+        #"""
+        """The \#(name) skill: an MCP server on stdio, built with the Python `mcp` SDK.
+
+        Each tool is a typed function; its docstring is the description the model sees. Keep the
+        tools in skill.json in step with the functions here: memento lists them from skill.json
+        without starting this process.
+        """
+
+        from mcp.server.mcpserver import MCPServer
+
+        server = MCPServer(name="\#(name)", version="0.1.0")
+
+
+        @server.tool()
+        def hello(name: str) -> str:
+            """Greets someone by name."""
+            if not name:
+                raise ValueError("name must not be empty")
+            return f"Hello, {name}!"
+
+
+        if __name__ == "__main__":
+            server.run()
+
+        """#
+    }
+
+    static func scriptManifest(name: String) -> JSONValue {
+        [
+            "manifest_version": 1, "name": .string(name), "version": "0.1.0", "kind": "script",
+            "description": "Say what this skill does and when to use it.",
+            "entry": ["command": "python3", "args": ["server.py"]],
+            "python": ["requirements": [.string(pythonSDK)]],
+            "permissions": ["executables": ["python3"]],
+            "tools": [
+                ["name": "hello", "description": "Greets someone by name.",
+                 "input_schema": ["type": "object", "properties": ["name": ["type": "string", "minLength": 1]], "required": ["name"]]],
+            ],
+        ]
     }
 
     /// Unique per skill, so two plugins never share a Swift module name (plugin-abi.md §7.4).

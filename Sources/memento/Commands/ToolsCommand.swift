@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MCP
 import MementoCore
 import PluginHost
 import SkillStore
@@ -62,6 +63,11 @@ extension HomeOptions {
         var policy = policy
         policy.settings = try SkillSettings.load(home: resolvedHome)
         policy.crashLog = StoreCrashLog(home: resolvedHome)
+        policy.pythonEnvironments = PythonEnvironments(home: resolvedHome)
+        policy.mcpFeatures = MCPCommandSupport.features()
+        policy.mcpSpill = SpillPolicy(directory: resolvedHome + "/mcp/results")
+        // A broken mcp.json matters only to a call of one of its tools (CallCommand loads it then).
+        policy.mcpServers = (try? MCPConfigFile.load(home: resolvedHome))?.servers ?? [:]
         return ToolRegistry(skills: skills, policy: policy)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PluginHost
 import SkillStore
 
 struct UninstallCommand: ParsableCommand {
@@ -23,6 +24,7 @@ struct UninstallCommand: ParsableCommand {
         let store = try homeOptions.writableStore()
         for name in names {
             let versions = try store.uninstall(name)
+            PythonEnvironments(home: homeOptions.resolvedHome).remove(skill: name)
             print("uninstalled \(name) (\(versions.count) version\(versions.count == 1 ? "" : "s"))")
         }
     }

@@ -1,0 +1,92 @@
+import Foundation
+import MementoCore
+
+public struct PythonEnvironmentError: Error, Sendable, CustomStringConvertible {
+    public let skill: String
+    public let step: String
+    public let output: String
+
+    public var description: String {
+        let tail = output.split(separator: "\n").suffix(6).joined(separator: "\n    ")
+        return "could not prepare the Python environment of '\(skill)': \(step) failed" + (tail.isEmpty ? "" : ":\n    \(tail)")
+    }
+}
+
+/// One virtual environment per installed version of a Python script skill that declares
+/// requirements: `HOME/envs/NAME/VERSION`. It is built at install time, before the store
+/// commits (a failure refuses the install), and removed with the skill.
+///
+/// pip reads its usual settings from the environment (`PIP_INDEX_URL`, `PIP_FIND_LINKS`,
+/// `PIP_NO_INDEX`), so a mirror or an offline wheelhouse works without memento options.
+public struct PythonEnvironments: Sendable {
+    public let root: String
+    /// The interpreter that creates environments: `$MEMENTO_PYTHON`, else `python3`.
+    public let python: String
+
+    public init(home: String, python: String? = nil) {
+        root = home + "/envs"
+        self.python = python ?? ProcessInfo.processInfo.environment["MEMENTO_PYTHON"] ?? "python3"
+    }
+
+    public func path(skill: String, version: String) -> String { root + "/" + skill + "/" + version }
+
+    /// The environment's interpreter when it exists.
+    public func interpreter(skill: String, version: String) -> String? {
+        let candidate = path(skill: skill, version: version) + "/bin/python"
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+    }
+
+    /// Builds the environment for `manifest` unless it needs none or already exists. Built in a
+    /// sibling folder and renamed into place, so a half-built environment is never used.
+    public func prepare(_ manifest: SkillManifest) throws(PythonEnvironmentError) {
+        guard manifest.kind == .script, let requirements = manifest.python?.requirements, !requirements.isEmpty else { return }
+        let final = path(skill: manifest.name, version: manifest.version.description)
+        guard interpreter(skill: manifest.name, version: manifest.version.description) == nil else { return }
+        let building = final + ".building-\(getpid())"
+        do {
+            try FileManager.default.createDirectory(atPath: root + "/" + manifest.name, withIntermediateDirectories: true)
+        } catch {
+            throw PythonEnvironmentError(skill: manifest.name, step: "creating \(root)", output: "\(error)")
+        }
+        try? FileManager.default.removeItem(atPath: building)
+        do throws(PythonEnvironmentError) {
+            try run([python, "-m", "venv", building], skill: manifest.name, step: "\(python) -m venv")
+            // `--` keeps a requirement that starts with '-' from being read as a pip option.
+            try run([building + "/bin/python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet", "--"] + requirements,
+                    skill: manifest.name, step: "pip install \(requirements.joined(separator: " "))")
+            guard rename(building, final) == 0 else {
+                throw PythonEnvironmentError(skill: manifest.name, step: "moving the environment into place", output: String(cString: strerror(errno)))
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: building)
+            throw error
+        }
+    }
+
+    /// Removes every environment of `skill`, or only those of versions not in `keeping`.
+    public func remove(skill: String, keeping: Set<String> = []) {
+        let folder = root + "/" + skill
+        for version in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where !keeping.contains(version) {
+            try? FileManager.default.removeItem(atPath: folder + "/" + version)
+        }
+        if keeping.isEmpty { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    private func run(_ argv: [String], skill: String, step: String) throws(PythonEnvironmentError) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = argv
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw PythonEnvironmentError(skill: skill, step: step, output: "\(error)")
+        }
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw PythonEnvironmentError(skill: skill, step: step, output: text) }
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import MCP
+import MementoCore
+
+/// A script skill is an MCP server on stdio that the skill folder describes: `entry.command`
+/// and `entry.args`, run in the skill's folder, with its Python environment first on PATH when
+/// it has one (see `PythonEnvironments`).
+enum ScriptSkill {
+    static func serverConfig(root: String, environments: PythonEnvironments?) throws(ToolCallError) -> MCPServerConfig {
+        let manifest: SkillManifest
+        do {
+            manifest = try SkillManifest.load(from: URL(fileURLWithPath: root + "/" + SkillManifest.fileName))
+        } catch {
+            throw .manifest(error)
+        }
+        guard let command = manifest.entry?.command, !command.isEmpty else {
+            throw .manifest(ManifestError(file: root + "/" + SkillManifest.fileName, field: "entry.command", problem: "expected the program that serves MCP on stdio"))
+        }
+        var program = command.contains("/") && !command.hasPrefix("/") ? root + "/" + command : command
+        var environment: [String: String] = [:]
+        if let environments, let python = environments.interpreter(skill: manifest.name, version: manifest.version.description) {
+            let bin = (python as NSString).deletingLastPathComponent
+            if ["python", "python3"].contains(command) { program = python }
+            environment["PATH"] = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+            environment["VIRTUAL_ENV"] = (bin as NSString).deletingLastPathComponent
+        }
+        return MCPServerConfig(name: manifest.name, command: program, arguments: manifest.entry?.args ?? [], environment: environment,
+                               workingDirectory: root)
+    }
+}
