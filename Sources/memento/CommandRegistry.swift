@@ -22,6 +22,7 @@ enum CommandRegistry {
         ToolsCommand.self,
         CallCommand.self,
         EnableCommand.self,
+        ServeCommand.self,
         SkillCommand.self,
         RunnerCommand.self,
     ]

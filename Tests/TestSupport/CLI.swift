@@ -29,14 +29,19 @@ public struct CLI {
 
     @discardableResult
     public func run(_ arguments: [String], extraEnvironment: [String: String] = [:], directory: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CLI.binary)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["MEMENTO_HOME"] = home
         env.merge(environment) { $1 }
         env.merge(extraEnvironment) { $1 }
-        process.environment = env
+        return try CLI.runProgram(CLI.binary, arguments, environment: env, directory: directory)
+    }
+
+    /// Runs any program to completion with stdin closed, capturing both streams.
+    public static func runProgram(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let out = Pipe()
         let err = Pipe()

@@ -43,6 +43,11 @@ public final class PipeWriter: MessageOutput {
         }
     }
 
+    /// Returns once every line queued so far is written (or dropped for a gone reader).
+    public func drain() {
+        queue.sync {}
+    }
+
     /// Closes after the lines already queued, so a final message still reaches the peer.
     public func close() {
         queue.async { [self] in

@@ -128,6 +128,16 @@ public final class ToolRegistry: @unchecked Sendable {
         lock.withLock { loadTimes[skill] }
     }
 
+    /// Stops the process that runs `skill` (its runner or MCP server), failing a call in flight
+    /// at once; the next call starts a fresh one. What runs in-process cannot be stopped.
+    public func stop(skill: String) {
+        switch lock.withLock({ backends[skill] }) {
+        case .runner(let client)?: client.stop()
+        case .mcp(let server)?: server.shutdown()
+        case .inProcess?, nil: break
+        }
+    }
+
     /// Stops every runner this registry started. In-process plugins stay loaded (never unloaded).
     public func shutdown() {
         let (running, external) = lock.withLock { (Array(backends.values), Array(servers.values)) }
