@@ -27,6 +27,8 @@ deps:
 # The Python peers of the interop tests (the `mcp` SDK and reference servers), pinned, and the
 # same wheels in $(WHEELHOUSE), from which tests build script skills' environments offline.
 WHEELHOUSE ?= $(CURDIR)/.wheelhouse
+# mcp-fuzzer, for the robustness test of `memento serve`, apart: its pins differ from the SDK's.
+FUZZ_VENV  ?= $(CURDIR)/.venv-fuzz
 venv: deps
 	@req=Tests/MCPTests/Fixtures/requirements.txt; \
 	if [ -f $$req ]; then \
@@ -38,6 +40,11 @@ venv: deps
 	    echo "downloading the wheels of $$req into $(WHEELHOUSE)"; \
 	    $(VENV)/bin/pip download -q --disable-pip-version-check -r $$req -d $(WHEELHOUSE) && cp $$req $(WHEELHOUSE)/.requirements; \
 	  fi; \
+	fi
+	@req=Tests/MCPTests/Fixtures/fuzz-requirements.txt; \
+	if [ ! -x $(FUZZ_VENV)/bin/mcp-fuzzer ] || ! cmp -s $$req $(FUZZ_VENV)/.requirements; then \
+	  echo "creating $(FUZZ_VENV) from $$req"; \
+	  python3 -m venv $(FUZZ_VENV) && $(FUZZ_VENV)/bin/pip install -q --disable-pip-version-check -r $$req && cp $$req $(FUZZ_VENV)/.requirements; \
 	fi
 
 build: deps

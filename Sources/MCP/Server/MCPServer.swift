@@ -63,9 +63,13 @@ public final class MCPServer: Sendable {
     private func handle(_ method: String, _ params: JSONValue?) async throws(JSONRPCError) -> JSONValue {
         let modern = try resolveEra(method, params)
         let result: JSONValue
+        // The 2026-07-28 protocol removed these; its clients never send them.
+        if modern && ["ping", "logging/setLevel"].contains(method) {
+            throw JSONRPCError(code: JSONRPCError.methodNotFound, message: "Method not found: \(method) (not part of the \(Self.modernVersion) protocol)")
+        }
         switch method {
         case "initialize":
-            result = initialize(params)
+            result = try initialize(params)
         case "server/discover":
             result = ["supportedVersions": [.string(Self.modernVersion)], "capabilities": capabilities(modern: true),
                       "instructions": instructions.map(JSONValue.string) ?? .null, "ttlMs": .number(JSONNumber(Self.listTTLMilliseconds)), "cacheScope": "public"]
@@ -73,6 +77,9 @@ public final class MCPServer: Sendable {
             result = [:]
         case "logging/setLevel":
             // Declared for legacy clients; memento logs to stderr only, so there is nothing to route.
+            guard let level = params?["level"]?.stringValue, Self.logLevels.contains(level) else {
+                throw JSONRPCError(code: JSONRPCError.invalidParams, message: "level must be one of \(Self.logLevels.joined(separator: ", "))")
+            }
             result = [:]
         case "tools/list":
             result = ["tools": .array(toolList)]
@@ -138,8 +145,14 @@ public final class MCPServer: Sendable {
         }
     }
 
-    private func initialize(_ params: JSONValue?) -> JSONValue {
-        let asked = params?["protocolVersion"]?.stringValue ?? ""
+    static let logLevels = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
+
+    private func initialize(_ params: JSONValue?) throws(JSONRPCError) -> JSONValue {
+        guard let asked = params?["protocolVersion"]?.stringValue, !asked.isEmpty, params?["capabilities"]?.objectValue != nil,
+              params?["clientInfo"]?["name"]?.stringValue != nil, params?["clientInfo"]?["version"]?.stringValue != nil else {
+            throw JSONRPCError(code: JSONRPCError.invalidParams,
+                               message: "initialize needs protocolVersion (a non-empty string), capabilities (an object) and clientInfo {name, version}")
+        }
         let version = ProtocolVersion.legacy.contains(asked) ? asked : ProtocolVersion.latestLegacy
         var result: [String: JSONValue] = ["protocolVersion": .string(version), "capabilities": capabilities(modern: false), "serverInfo": serverInfo]
         if let instructions { result["instructions"] = .string(instructions) }
