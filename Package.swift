@@ -85,6 +85,8 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        // `make bench` only: the MCP client's read path on one large message.
+        .executableTarget(name: "mcp-read-bench", dependencies: ["MCP", "MementoCore"], path: "Benchmarks/MCPReadBench"),
         .target(name: "TestSupport", dependencies: ["MementoCore"], path: "Tests/TestSupport"),
         .testTarget(name: "MementoCoreTests", dependencies: ["MementoCore"]),
         .testTarget(

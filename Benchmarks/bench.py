@@ -323,6 +323,63 @@ def bench_native(work):
           f"{load / 5.0:5.2f}x  (hash, memfd, dlopen, checks, create) {verdict}")
 
 
+def bench_mcp(work):
+    """The MCP engine, each against its peer in this run: tools/call through our client vs the
+    Python SDK's client (same Python server), reading a 16 MiB result vs `cat`, and
+    `memento serve` vs a Python SDK server doing the same crc32, both called by the Python client."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    repo = os.path.dirname(here)
+    python = os.path.join(repo, ".venv-mcp", "bin", "python")
+    if not os.access(python, os.X_OK):
+        sys.exit(f"{python} is missing: run `make venv`")
+    fixture = [python, os.path.join(repo, "Tests", "MCPTests", "Fixtures", "fixture_server.py")]
+    client_bench = [python, os.path.join(here, "mcp_client_bench.py")]
+    home = os.path.join(work, "home-mcp")
+    env = dict(os.environ, MEMENTO_HOME=home)
+    subprocess.run([MEMENTO, "mcp", "add", "fixture", "--", *fixture], env=env, check=True, stdout=subprocess.DEVNULL)
+
+    def python_client(calls, tool, arguments, command):
+        out = subprocess.run([*client_bench, str(calls), tool, arguments, "--", *command], env=env, check=True,
+                             capture_output=True, text=True).stdout.split()
+        return float(out[0]), float(out[1])
+
+    ours = call_latencies(["call", "fixture__echo", "--args", '{"text": "hello"}', "--repeat", "2000"], env)
+    theirs = python_client(2000, "echo", '{"text": "hello"}', fixture)
+    ratio = ours[0] / theirs[0]
+    verdict = "ok" if ratio <= 0.2 else "OVER GOAL"
+    ROWS.append(("MCP tools/call p50", ours[0], "Python SDK client", theirs[0], ratio, 0.2, verdict))
+    print(f"{'MCP tools/call p50, our client (2,000)':<42} {ours[0]:9.1f} µs   {'Python SDK client, same server':<30} "
+          f"{theirs[0]:9.1f} µs   {ratio:5.2f}x  (goal <= 0.2x) {verdict}")
+    print(f"{'  p99':<42} {ours[1]:9.1f} µs   {'  p99':<30} {theirs[1]:9.1f} µs   {ours[1] / theirs[1]:5.2f}x")
+
+    # 16 MiB tools/call answers as a server writes them, read through a pipe: eight in a row, as
+    # a client reads results over a connection's life (one process start for all eight).
+    results = 8
+    message = os.path.join(work, "results-16MiB.jsonl")
+    line = json.dumps({"jsonrpc": "2.0", "id": 7, "result": {"content": [{"type": "text", "text": "x" * (16 << 20)}], "isError": False}})
+    with open(message, "w") as handle:
+        for _ in range(results):
+            handle.write(line + "\n")
+    reader = os.path.join(os.path.dirname(MEMENTO), "mcp-read-bench")
+    ours_read = timed(["bash", "-c", f"cat '{message}' | '{reader}' > /dev/null"], repeat=9) / results
+    cat_read = timed(["bash", "-c", f"cat '{message}' | cat > /dev/null"], repeat=9) / results
+    ratio = ours_read / cat_read
+    verdict = "ok" if ratio <= 3 else "OVER GOAL"
+    ROWS.append(("MCP 16 MiB read", ours_read, "cat", cat_read, ratio, 3.0, verdict))
+    print(f"{'MCP client reads a 16 MiB result (of 8)':<42} {ours_read:9.1f} ms   {'cat of the same bytes, a pipe':<30} "
+          f"{cat_read:9.1f} ms   {ratio:5.2f}x  (goal <= 3x; frame, parse, render) {verdict}")
+
+    subprocess.run([MEMENTO, "install", os.path.join(repo, "Market", "skills", "checksum-tools")], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    served = python_client(2000, "checksum-tools.crc32", '{"seed": 0, "data": "aGVsbG8="}', [MEMENTO, "serve", "--home", home])
+    peer = python_client(2000, "crc32", '{"seed": 0, "data": "aGVsbG8="}', [python, os.path.join(here, "crc32_server.py")])
+    ratio = served[0] / peer[0]
+    verdict = "ok" if ratio < 1 else "OVER GOAL"
+    ROWS.append(("memento serve p50", served[0], "Python SDK server", peer[0], ratio, 1.0, verdict))
+    print(f"{'memento serve, Python client p50 (crc32)':<42} {served[0]:9.1f} µs   {'Python SDK server, same work':<30} "
+          f"{peer[0]:9.1f} µs   {ratio:5.2f}x  (goal < 1x) {verdict}")
+
+
 def main():
     if not os.access(MEMENTO, os.X_OK):
         sys.exit(f"{MEMENTO} is not built; run `make bench`")
@@ -333,6 +390,7 @@ def main():
         bench_verify(work)
         bench_market(work)
         bench_plugins(work)
+        bench_mcp(work)
         bench_native(work)
     over = [row for row in ROWS if row[-1] != "ok"]
     print(f"\n{len(ROWS) - len(over)} of {len(ROWS)} figures within their goals")

@@ -59,3 +59,13 @@ int memento_memfd_is_sealed(int fd) {
   return 0;
 #endif
 }
+
+void *memento_mremap_grow(void *old, size_t old_size, size_t new_size) {
+#ifdef __linux__
+  return mremap(old, old_size, new_size, MREMAP_MAYMOVE);
+#else
+  (void)old; (void)old_size; (void)new_size;
+  errno = ENOSYS;
+  return MAP_FAILED;
+#endif
+}

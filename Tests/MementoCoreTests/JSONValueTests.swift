@@ -19,6 +19,35 @@ private func parseError(_ text: String) -> JSONParseError? {
 
 @Suite("JSONValue")
 struct JSONValueTests {
+    /// Strings are scanned eight bytes at a time until a quote, a backslash or a control
+    /// character: each of those, at every offset around the word boundaries, must still be seen.
+    @Test func stringsAreReadRightWhateverTheOffsetOfTheirSpecialBytes() throws {
+        for length in 0..<20 {
+            for offset in 0..<max(length, 1) {
+                let plain = String(repeating: "a", count: length)
+                #expect(try JSONValue.parse("\"\(plain)\"") == .string(plain))
+                var escaped = Array(plain)
+                if offset < escaped.count { escaped[offset] = "\\" }
+                let withEscape = String(escaped).replacingOccurrences(of: "\\", with: "\\n")
+                let decoded = String(escaped).replacingOccurrences(of: "\\", with: "\n")
+                #expect(try JSONValue.parse("\"\(withEscape)\"") == .string(decoded), "escape at \(offset) of \(length)")
+                var control = Array(plain.utf8)
+                if offset < control.count { control[offset] = 0x01 }
+                if length > 0 {
+                    #expect(throws: JSONParseError.self, "control byte at \(offset) of \(length)") {
+                        try JSONValue.parse(bytes: Array("\"".utf8) + control + Array("\"".utf8))
+                    }
+                }
+                // A string that ends at each offset, followed by more JSON.
+                let prefix = String(plain.prefix(offset))
+                #expect(try JSONValue.parse("[\"\(prefix)\",\"é\u{1F600}\"]") == .array([.string(prefix), .string("é\u{1F600}")]))
+            }
+        }
+        // Bytes at and above 0x80 (UTF-8) never look like the end of plain text.
+        let wide = String(repeating: "ü€\u{10348}", count: 50)
+        #expect(try JSONValue.parse("\"\(wide)\"") == .string(wide))
+    }
+
     // MARK: Round trips
 
     @Test("every type survives parse → encode byte for byte", arguments: [

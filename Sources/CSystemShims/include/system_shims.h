@@ -34,4 +34,8 @@ int memento_memfd_seal(int fd);
 /* True when fd carries every seal memento_memfd_seal adds. */
 int memento_memfd_is_sealed(int fd);
 
+/* mremap(old, old_size, new_size, MREMAP_MAYMOVE): grows an anonymous mapping by moving its
+ * pages instead of copying them. MAP_FAILED on failure. */
+void *memento_mremap_grow(void *old, size_t old_size, size_t new_size);
+
 #endif

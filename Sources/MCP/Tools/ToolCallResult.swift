@@ -50,7 +50,8 @@ extension ToolCallResult {
                 warnings.append("\(tool?.qualifiedName ?? "the tool") declares an outputSchema but returned no structuredContent")
             }
         }
-        var text = content.map(Self.render).joined(separator: "\n")
+        // One block (the common case, and the large one) shares its string instead of copying it.
+        var text = content.count == 1 ? Self.render(content[0]) : content.map(Self.render).joined(separator: "\n")
         if text.isEmpty, let structured { text = structured.encoded(.pretty) }
         var spilledTo: String?
         if text.utf8.count > spill.maxInlineBytes, let directory = spill.directory {

@@ -129,10 +129,34 @@ struct JSONByteParser {
         }
     }
 
+    /// True when some byte of `word` is `"`, `\` or below 0x20 (it may rarely say true for
+    /// other bytes next to such a one, never false for one): the classic "has zero byte" and
+    /// "has byte less than" bit tricks.
+    @inline(__always)
+    static func mayEndPlainText(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote & highs
+        let hasBackslash = (backslash &- ones) & ~backslash & highs
+        let hasControl = (word &- ones &* 0x20) & ~word & highs
+        return (hasQuote | hasBackslash | hasControl) != 0
+    }
+
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, so the bytes are the string.
+        // Fast path: no escapes, so the bytes are the string. Eight bytes at a time while none
+        // of them is a quote, a backslash or a control character (large tool results are
+        // megabytes of plain text); the byte loop below finds which one it was.
+        if let base = bytes.baseAddress {
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if Self.mayEndPlainText(word) { break }
+                index += 8
+            }
+        }
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
