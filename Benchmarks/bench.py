@@ -379,6 +379,13 @@ def bench_mcp(work):
     print(f"{'memento serve, Python client p50 (crc32)':<42} {served[0]:9.1f} µs   {'Python SDK server, same work':<30} "
           f"{peer[0]:9.1f} µs   {ratio:5.2f}x  (goal < 1x) {verdict}")
 
+    # The clients alone: the Python server above costs about a millisecond a call whoever calls
+    # it, so the same comparison against `memento serve` shows what each client adds.
+    subprocess.run([MEMENTO, "mcp", "add", "served", "--", MEMENTO, "serve", "--home", home], env=env, check=True, stdout=subprocess.DEVNULL)
+    ours_fast = call_latencies(["call", "served__checksum-tools.crc32", "--args", '{"seed": 0, "data": "aGVsbG8="}', "--repeat", "2000"], env)
+    print(f"{'  our client -> memento serve p50':<42} {ours_fast[0]:9.1f} µs   {'Python SDK client -> same':<30} "
+          f"{served[0]:9.1f} µs   {ours_fast[0] / served[0]:5.2f}x  (for reference: the clients without a Python server)")
+
 
 def main():
     if not os.access(MEMENTO, os.X_OK):

@@ -145,6 +145,34 @@ struct RunnerTests {
         #expect(client.starts == 3)
     }
 
+    /// The store is asked whether a skill is disabled before each runner start, never per call:
+    /// a query costs far more than a call (one per call made calls 25 times slower).
+    @Test func theCrashLogIsConsultedPerStartNotPerCall() throws {
+        final class CountingLog: CrashLog, @unchecked Sendable {
+            let lock = NSLock()
+            var asked = 0
+            var recorded = 0
+            func recordCrash(skill: String, version: String, what: String, window: Duration) -> Int { lock.withLock { recorded += 1; return recorded } }
+            func disable(skill: String, version: String, reason: String) {}
+            func disabledReason(skill: String, version: String) -> String? { lock.withLock { asked += 1 }; return nil }
+        }
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "counted"
+        var configuration = RunnerConfiguration.nativeSkill(root: try workspace.skill(options), executable: mementoBinary)
+        let log = CountingLog()
+        configuration.crashLog = log
+        configuration.environment["SWIFT_BACKTRACE"] = "enable=no"
+        let client = RunnerClient(skill: "counted", configuration: configuration)
+        defer { client.stop() }
+        for _ in 0..<50 { _ = try client.call(tool: "echo", arguments: [:]) }
+        #expect(log.asked == 1)
+        _ = runnerError { _ = try client.call(tool: "segv", arguments: [:]) }
+        _ = try client.call(tool: "echo", arguments: [:])
+        #expect(log.asked == 2, "asked again for the restart")
+        #expect(log.recorded == 1)
+    }
+
     @Test func aRefusedPluginIsReportedNotRestarted() throws {
         let workspace = try PluginWorkspace()
         var options = PluginWorkspace.Options()

@@ -98,11 +98,14 @@ public final class RunnerClient: @unchecked Sendable {
 
     /// The running process, or a new one after the backoff. Caller holds the lock.
     private func live() throws(RunnerError) -> RunnerProcess {
-        if disabledError == nil, let reason = configuration.crashLog?.disabledReason(skill: skill, version: configuration.version) {
-            disabledError = .disabledEarlier(skill: skill, reason: reason)
-        }
         if let disabledError { throw disabledError }
         if let process { return process }
+        // Asked only before a start: a running runner was allowed when it started, and the
+        // store is far slower than a call.
+        if let reason = configuration.crashLog?.disabledReason(skill: skill, version: configuration.version) {
+            disabledError = .disabledEarlier(skill: skill, reason: reason)
+            throw .disabledEarlier(skill: skill, reason: reason)
+        }
         let recent = recentCrashes()
         if recent > 0 {
             let delay = min(configuration.backoffMax, configuration.backoffBase * (1 << min(recent - 1, 16)))
