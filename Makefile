@@ -9,7 +9,7 @@ RUN_HOME   ?= $(RUN_DIR)/home
 CATALOGUE  ?= $(RUN_DIR)/catalogue
 KEYS       ?= $(RUN_DIR)/keys
 VENV       ?= $(CURDIR)/.venv-mcp
-DEB_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libffi-dev zlib1g-dev bubblewrap nginx python3-venv unzip zip valgrind
+DEB_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libffi-dev zlib1g-dev bubblewrap nginx python3-venv unzip zip valgrind strace
 
 .PHONY: all deps venv build release plugins catalogue run test bench bench-peers clean
 

@@ -3,14 +3,16 @@ import MementoCore
 
 /// Runs the layers over a skill folder and decides the verdict.
 public enum Auditor {
-    /// The pipeline, in order. Sandboxed execution is not built yet; it is listed so reports say so.
-    static let layers: [any AuditLayer] = [StructureLayer(), ManifestLayer(), StaticLayer(), NativeLayer(), CapabilityLayer(),
-                                           PendingLayer(name: .exec, reason: "sandboxed execution is not available in this build")]
+    /// The pipeline, in order: the static layers, then execution in `sandbox` when there is one.
+    static func layers(sandbox: (any ExecutionSandbox)?) -> [any AuditLayer] {
+        [StructureLayer(), ManifestLayer(), StaticLayer(), NativeLayer(), CapabilityLayer(), ExecutionLayer(sandbox: sandbox)]
+    }
 
     /// `folderName` stands in for the folder's own name in the name check, for trees audited
     /// somewhere other than a folder named after the skill (staging, the store).
+    /// `sandbox` runs the skill's tools (layer 6); without one that layer is reported as skipped.
     public static func audit(folder: URL, folderName: String? = nil, policy: Policy = .default, acknowledged: [Acknowledgement] = [],
-                             limits: AuditLimits = AuditLimits()) throws(AuditError) -> AuditReport
+                             limits: AuditLimits = AuditLimits(), sandbox: (any ExecutionSandbox)? = nil) throws(AuditError) -> AuditReport
     {
         let started = DispatchTime.now()
         if let unknown = acknowledged.first(where: { RuleCatalogue.rule(id: $0.ruleId) == nil }) {
@@ -21,7 +23,7 @@ public enum Auditor {
         var outcomes: [(LayerName, LayerOutcome)] = []
         let budget = ScanBudget()
         ScanBudget.$current.withValue(budget) {
-            for layer in layers {
+            for layer in layers(sandbox: sandbox) {
                 outcomes.append((layer.name, layer.run(&context)))
             }
         }
@@ -92,9 +94,3 @@ public enum Auditor {
     }
 }
 
-/// A stage that is part of the design but not of this build; the report lists it as skipped.
-struct PendingLayer: AuditLayer {
-    let name: LayerName
-    let reason: String
-    func run(_ context: inout AuditContext) -> LayerOutcome { .skipped(reason: reason) }
-}

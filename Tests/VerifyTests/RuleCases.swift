@@ -8,6 +8,9 @@ struct RuleCase: Sendable, CustomStringConvertible {
     let positive: SkillFixture
     let negative: SkillFixture
     var limits = AuditLimits()
+    /// For the execution layer's rules: what each skill did in the sandbox (strace lines).
+    var positiveRun: RecordedSandbox?
+    var negativeRun: RecordedSandbox?
 
     var description: String { ruleId }
 }
@@ -38,7 +41,7 @@ enum RuleCases {
     static let encodedHarmless = Data("This sentence is base64 encoded only to test the decoder, nothing runs.".utf8).base64EncodedString()
 
     static let all: [RuleCase] = structure + manifest + execution + credentials + exfiltration + persistence + supplyChain + prose + unicode
-        + nativeCases + capability
+        + nativeCases + capability + executionCases
 
     static let structure: [RuleCase] = [
         RuleCase(ruleId: "STRUCT-SYMLINK-ESCAPE", positive: F(["data.txt": .symlink("../../../etc/passwd")]),
@@ -243,4 +246,50 @@ enum RuleCases {
                  positive: SkillFixture(["scripts/run.py": .text("subprocess.run(['git', 'status'])\n")], skillMD: F.skillMD(body: "# Demo", extra: "allowed-tools: Read\n")),
                  negative: SkillFixture(["scripts/run.py": .text("subprocess.run(['git', 'status'])\n")], skillMD: F.skillMD(body: "# Demo", extra: "allowed-tools: Read Bash(git:*)\n"))),
     ]
+
+    /// The execution layer reads system calls; each case replays what strace printed for a
+    /// skill that did the thing and for an honest one that did something close to it.
+    static func ran(_ lines: String...) -> RecordedSandbox { RecordedSandbox(strace: lines.joined(separator: "\n")) }
+    static let scripted = script("print('hi')\n", manifest: F.manifest())
+
+    static let executionCases: [RuleCase] = [
+        RuleCase(ruleId: "EXEC-NETWORK", positive: scripted, negative: script("print('hi')\n", manifest: F.manifest(network: ["api.acme.dev"])),
+                 positiveRun: ran(#"41 connect(3, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("203.0.113.7")}, 16) = -1 ENETUNREACH (Network is unreachable)"#),
+                 negativeRun: ran(#"41 connect(3, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("203.0.113.7")}, 16) = -1 ENETUNREACH (Network is unreachable)"#)),
+        RuleCase(ruleId: "EXEC-HOME-PERSISTENCE", positive: scripted, negative: scripted,
+                 positiveRun: ran(#"41 openat(AT_FDCWD, "/tmp/home/.ssh/authorized_keys", O_WRONLY|O_CREAT|O_APPEND, 0600) = 3"#),
+                 negativeRun: ran(#"41 openat(AT_FDCWD, "/tmp/home/.ssh/known_hosts", O_RDONLY|O_CLOEXEC) = 3"#)),
+        RuleCase(ruleId: "EXEC-HOME-WRITE", positive: scripted, negative: script("print('hi')\n", manifest: F.manifest(extra: #", "python": {"requirements": []}"#)),
+                 positiveRun: ran(#"41 mkdir("/tmp/home/.cache/demo", 0777) = 0"#),
+                 negativeRun: ran(#"41 mkdir("/tmp/work/cache", 0777) = 0"#)),
+        RuleCase(ruleId: "EXEC-SYSTEM-WRITE", positive: scripted, negative: scripted,
+                 positiveRun: ran(#"41 openat(AT_FDCWD, "/etc/cron.d/demo", O_WRONLY|O_CREAT|O_TRUNC, 0644) = -1 EROFS (Read-only file system)"#),
+                 negativeRun: ran(#"41 openat(AT_FDCWD, "/etc/ssl/certs/ca-certificates.crt", O_RDONLY|O_CLOEXEC) = 3"#)),
+        RuleCase(ruleId: "EXEC-OUTSIDE-WRITE", positive: scripted, negative: scripted,
+                 positiveRun: ran(#"41 openat(AT_FDCWD, "output.json", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0666) = -1 EROFS (Read-only file system)"#),
+                 negativeRun: ran(#"41 openat(AT_FDCWD, "/tmp/tmpa1b2c3/output.json", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0666) = 3"#,
+                                  #"41 openat(AT_FDCWD, "/dev/null", O_WRONLY|O_CLOEXEC) = 4"#)),
+        RuleCase(ruleId: "EXEC-SPAWN", positive: scripted, negative: script("print('hi')\n", manifest: F.manifest(executables: ["git"])),
+                 positiveRun: ran(#"42 execve("/usr/bin/git", ["git", "log"], 0x7ffd0 /* 8 vars */) = 0"#),
+                 negativeRun: ran(#"42 execve("/usr/bin/git", ["git", "log"], 0x7ffd0 /* 8 vars */) = 0"#)),
+        RuleCase(ruleId: "EXEC-DID-NOT-RUN", positive: scripted, negative: scripted,
+                 positiveRun: RecordedSandbox(strace: "", startFailure: "the server exited with status 1"),
+                 negativeRun: RecordedSandbox(strace: #"41 openat(AT_FDCWD, "server.py", O_RDONLY|O_CLOEXEC) = 3"#)),
+    ]
+}
+
+/// A sandbox that replays recorded strace output instead of running anything.
+struct RecordedSandbox: ExecutionSandbox {
+    let strace: String
+    var startFailure: String?
+    var unavailableReason: String? { nil }
+
+    func run(skillAt folder: URL, manifest: SkillManifest, calls: [SampleCall]) -> ExecutionTrace {
+        var trace = ExecutionTrace()
+        trace.startFailure = startFailure
+        trace.calls = calls.map { ($0.tool, "ok") }
+        SystemCallLog(workDirectories: ["/tmp"], homes: ["/tmp/home", "/root"], skillFolder: folder.path, entryPrograms: ["/usr/bin/python3"])
+            .read(strace, into: &trace)
+        return trace
+    }
 }

@@ -6,7 +6,7 @@ import Testing
 struct RuleTests {
     @Test("the positive case triggers the rule", arguments: RuleCases.all)
     func positive(_ ruleCase: RuleCase) throws {
-        let report = try ruleCase.positive.audit(limits: ruleCase.limits)
+        let report = try ruleCase.positive.audit(limits: ruleCase.limits, sandbox: ruleCase.positiveRun)
         let hits = report.findings(ruleCase.ruleId)
         #expect(!hits.isEmpty, "expected \(ruleCase.ruleId); got \(report.findings.map(\.ruleId))")
         for hit in hits {
@@ -20,7 +20,7 @@ struct RuleTests {
 
     @Test("the look-alike honest case does not trigger the rule", arguments: RuleCases.all)
     func negative(_ ruleCase: RuleCase) throws {
-        let report = try ruleCase.negative.audit(limits: ruleCase.limits)
+        let report = try ruleCase.negative.audit(limits: ruleCase.limits, sandbox: ruleCase.negativeRun)
         #expect(!report.has(ruleCase.ruleId), "unexpected \(ruleCase.ruleId): \(report.findings(ruleCase.ruleId).map(\.evidence))")
         #expect(report.verdict != .block, "honest skill blocked by \(report.decisive.map(\.ruleId))")
     }

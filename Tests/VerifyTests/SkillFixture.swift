@@ -102,10 +102,12 @@ struct SkillFixture: Sendable {
         }
     }
 
-    func audit(policy: Policy = .default, acknowledged: [Acknowledgement] = [], limits: AuditLimits = AuditLimits()) throws -> AuditReport {
+    func audit(policy: Policy = .default, acknowledged: [Acknowledgement] = [], limits: AuditLimits = AuditLimits(),
+               sandbox: (any ExecutionSandbox)? = nil) throws -> AuditReport
+    {
         let root = try write()
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
-        return try Auditor.audit(folder: root, policy: policy, acknowledged: acknowledged, limits: limits)
+        return try Auditor.audit(folder: root, policy: policy, acknowledged: acknowledged, limits: limits, sandbox: sandbox)
     }
 }
 

@@ -225,6 +225,14 @@ public enum FileSystem {
 
     /// Removes a file or a whole tree, making read-only directories writable first. Never follows
     /// a symlink: a link is removed, not what it points to.
+    /// A new, private (0700) folder under the system's temporary directory; the caller removes it.
+    public static func makeTemporaryDirectory(prefix: String) throws(FileSystemError) -> String {
+        let pattern = FileManager.default.temporaryDirectory.appendingPathComponent(prefix + "-XXXXXX").path
+        var template = Array(pattern.utf8CString)
+        guard let made = mkdtemp(&template) else { throw FileSystemError("create a temporary folder like", pattern) }
+        return String(cString: made)
+    }
+
     public static func removeTree(_ path: String) throws(FileSystemError) {
         guard linkStatus(path) != nil else { return }
         try removeTree(bytes: Array(path.utf8))

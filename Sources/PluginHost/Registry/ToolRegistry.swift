@@ -22,6 +22,9 @@ public struct ExecutionPolicy: Sendable {
     public var mcpSpill = SpillPolicy(directory: nil)
     /// Where installed Python script skills keep their virtual environments.
     public var pythonEnvironments: PythonEnvironments?
+    /// Rewrites the argv of every process the registry starts (runners, script servers), so
+    /// they can run inside a sandbox: `verify` prefixes bubblewrap and strace.
+    public var commandWrapper: (@Sendable ([String]) -> [String])?
 
     public init(inProcessSkills: Set<String> = [], runnerExecutable: String = ExecutionPolicy.currentExecutable,
                 settings: [String: JSONValue] = [:],
@@ -184,8 +187,13 @@ public final class ToolRegistry: @unchecked Sendable {
         if let existing = backends[skill.name] { return existing }
         let made: Backend
         if skill.kind == .script {
-            made = .mcp(MCPBackend(client: MCPClient(config: try ScriptSkill.serverConfig(root: skill.root, environments: policy.pythonEnvironments),
-                                                     features: policy.mcpFeatures, spill: policy.mcpSpill), server: skill.name))
+            var config = try ScriptSkill.serverConfig(root: skill.root, environments: policy.pythonEnvironments)
+            if let wrap = policy.commandWrapper {
+                let argv = wrap([config.command] + config.arguments)
+                config.command = argv[0]
+                config.arguments = Array(argv.dropFirst())
+            }
+            made = .mcp(MCPBackend(client: MCPClient(config: config, features: policy.mcpFeatures, spill: policy.mcpSpill), server: skill.name))
         } else if policy.inProcessSkills.contains(skill.name) {
             do {
                 let started = ContinuousClock.now
@@ -207,6 +215,11 @@ public final class ToolRegistry: @unchecked Sendable {
         configuration.crashLog = policy.crashLog
         configuration.version = skill.version
         policy.configureRunner(&configuration)
+        if let wrap = policy.commandWrapper {
+            let argv = wrap([configuration.executable] + configuration.arguments)
+            configuration.executable = argv[0]
+            configuration.arguments = Array(argv.dropFirst())
+        }
         return .runner(RunnerClient(skill: skill.name, configuration: configuration))
     }
 }

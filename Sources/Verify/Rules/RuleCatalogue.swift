@@ -1,7 +1,7 @@
 /// Every rule `verify` can report. Adding a rule bumps `version`; ids are never reused.
 public enum RuleCatalogue {
     /// Part of a verdict's cache key: a verdict is reproducible for a tree hash, verify version and rules version.
-    public static let version = "2026.11.1"
+    public static let version = "2026.11.2"
 
     // MARK: Structure
     static let structSymlinkEscape = Rule("STRUCT-SYMLINK-ESCAPE", "Symlink leaves the skill folder", .critical, .high, .structure, .structure,
@@ -304,6 +304,29 @@ public enum RuleCatalogue {
         message: "scripts run shell commands or use the network, but allowed-tools grants no shell",
         fix: "grant the specific tool in allowed-tools (e.g. Bash(git:*)) or remove the calls")
 
+    static let execNetwork = Rule("EXEC-NETWORK", "Reached for the network", .high, .high, .dataExfiltration, .exec, blocks: .code,
+        message: "run in the sandbox with sample arguments, the skill tried to connect to another host, and skill.json declares no network access",
+        fix: "declare the hosts in permissions.network, or remove the network access")
+    static let execHomePersistence = Rule("EXEC-HOME-PERSISTENCE", "Wrote startup or SSH files in home", .critical, .high, .persistence, .exec,
+        blocks: .code, overridable: false,
+        message: "run in the sandbox, the skill wrote a shell startup file, SSH configuration or autostart entry in the home directory",
+        fix: "a skill never modifies the user's startup, SSH or autostart files; remove the write")
+    static let execHomeWrite = Rule("EXEC-HOME-WRITE", "Wrote in home", .medium, .high, .persistence, .exec,
+        message: "run in the sandbox, the skill wrote in the home directory",
+        fix: "write to the working directory or a temporary directory, or declare the path in permissions.filesystem")
+    static let execSystemWrite = Rule("EXEC-SYSTEM-WRITE", "Tried to write system files", .critical, .high, .privilegeEscalation, .exec, blocks: .code,
+        message: "run in the sandbox, the skill tried to write under a system directory (/etc, /usr, /bin, /var/spool, …)",
+        fix: "a skill never writes system files; remove the write")
+    static let execOutsideWrite = Rule("EXEC-OUTSIDE-WRITE", "Wrote outside its work directory", .medium, .medium, .capabilityMismatch, .exec,
+        message: "run in the sandbox, the skill wrote outside its working directory and /tmp",
+        fix: "write only to the working directory or /tmp, or declare the path in permissions.filesystem")
+    static let execSpawn = Rule("EXEC-SPAWN", "Started an undeclared program", .medium, .high, .capabilityMismatch, .exec,
+        message: "run in the sandbox, the skill started a program that permissions.executables does not declare",
+        fix: "declare the program in permissions.executables, or stop running it")
+    static let execDidNotRun = Rule("EXEC-DID-NOT-RUN", "Not fully observed", .info, .high, .structure, .exec,
+        message: "the skill did not start in the sandbox, or a sample call crashed or timed out, so its behaviour was only partly observed",
+        fix: "make the skill start from its declared entry and answer calls with schema-valid arguments")
+
     public static let all: [Rule] = [
         structSymlinkEscape, structSymlink, structHardLink, structSpecialFile, structBinaryDisguised, structTypeMismatch,
         structEmbeddedExecutable, structPickle, structOrphanBytecode, structEncryptedArchive, structExecutableBit,
@@ -324,6 +347,7 @@ public enum RuleCatalogue {
         nativeMalformed, nativeForeignMachine, nativeUndeclaredExec, nativeUndeclaredNetwork, nativeDebugger, nativeMissingEntry,
         nativeNeeded,
         capUndeclaredHost, capUndeclaredEnv, capUndeclaredExec, capToolsExceeded,
+        execNetwork, execHomePersistence, execHomeWrite, execSystemWrite, execOutsideWrite, execSpawn, execDidNotRun,
     ]
 
     public static func rule(id: String) -> Rule? { byId[id] }

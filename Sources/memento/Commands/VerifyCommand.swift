@@ -10,7 +10,9 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Audit a skill folder, a .skill archive or an installed skill for malicious or unsafe behaviour.",
         discussion: """
-            Runs the audit layers (structure, manifest, static review of code and prose, native binaries, declared vs observed capabilities) and prints a verdict: pass, warn or block. Every finding has a stable rule id, a severity, file:line and the evidence. Sandboxed execution is not part of this build; the report says it was skipped.
+            Runs the audit layers (structure, manifest, static review of code and prose, native binaries, declared vs observed capabilities, execution in a sandbox) and prints a verdict: pass, warn or block. Every finding has a stable rule id, a severity, file:line and the evidence.
+
+            Native, FFI and script skills are then run under bubblewrap (no network, read-only root, a throwaway home) and strace, and each tool is called once with arguments generated from its schema; connections, writes outside the work directory and started programs are findings with the system call as evidence. Without bubblewrap or strace, or with --static, the report says the layer was skipped.
 
             EXIT CODES
               0  pass or warn
@@ -22,6 +24,7 @@ struct VerifyCommand: ParsableCommand {
               memento verify dist/csv-stats-1.2.0.skill
               memento verify csv-stats                 # the installed, active version
               memento verify ./csv-stats --json > report.json
+              memento verify ./csv-stats --static      # no sandboxed run
               memento verify ./csv-stats --sarif > verify.sarif
               memento verify ./csv-stats --acknowledge CAP-UNDECLARED-HOST \\
                 --reason "host documented in the README"
@@ -49,6 +52,9 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Why the acknowledged rules are acceptable.", valueName: "text"))
     var reason: String?
 
+    @Flag(name: .customLong("static"), help: "Read the skill only: skip running it in the sandbox.")
+    var staticOnly = false
+
     func validate() throws {
         if json && sarif { throw ValidationError("choose one of --json and --sarif") }
         if Policy(rawValue: policy) == nil {
@@ -65,7 +71,8 @@ struct VerifyCommand: ParsableCommand {
             report = try Auditor.audit(
                 folder: URL(fileURLWithPath: folder.path), folderName: folder.name,
                 policy: Policy(rawValue: policy) ?? .default,
-                acknowledged: acknowledge.map { Acknowledgement(ruleId: $0, reason: reason) })
+                acknowledged: acknowledge.map { Acknowledgement(ruleId: $0, reason: reason) },
+                sandbox: staticOnly ? nil : BubblewrapSandbox(home: homeOptions.resolvedHome))
         } catch {
             throw CommandError("verify could not audit '\(path)': \(error)")
         }
@@ -79,9 +86,7 @@ struct VerifyCommand: ParsableCommand {
     private func resolveFolder() throws -> (path: String, name: String?, extracted: String?) {
         if FileSystem.isDirectory(path) { return (path, nil, nil) }
         if FileSystem.exists(path) {
-            var template = Array(FileManager.default.temporaryDirectory.appendingPathComponent("memento-verify-XXXXXX").path.utf8CString)
-            guard let made = mkdtemp(&template) else { throw CommandError("verify could not create a temporary folder") }
-            let work = String(cString: made)
+            let work = try FileSystem.makeTemporaryDirectory(prefix: "memento-verify")
             let root = work + "/skill"
             var archive: SkillArchive?
             do {

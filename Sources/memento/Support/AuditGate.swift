@@ -26,7 +26,7 @@ struct AuditGate {
             let report: AuditReport
             do {
                 report = try Auditor.audit(folder: URL(fileURLWithPath: staged.root), folderName: staged.name, policy: policy,
-                                           acknowledged: acknowledged)
+                                           acknowledged: acknowledged, sandbox: BubblewrapSandbox(home: store.layout.home))
             } catch {
                 throw Refusal(description: "verify could not audit \(staged.name) \(staged.version): \(error)")
             }

@@ -1,0 +1,153 @@
+import Foundation
+import MCP
+import MementoCore
+import PluginHost
+import Synchronization
+import Verify
+
+/// verify's execution layer on Linux: the skill runs under bubblewrap (no network, read-only
+/// root, a throwaway home and /tmp) and strace, through the same registry that runs it for
+/// real, and each tool is called once with sample arguments.
+struct BubblewrapSandbox: ExecutionSandbox {
+    static let callTimeout = Duration.seconds(10)
+    static let tracedCalls = "execve,execveat,connect,sendto,openat,open,creat,mkdir,mkdirat,unlink,unlinkat,rmdir,rename,renameat,renameat2,"
+        + "symlink,symlinkat,link,linkat,truncate,chmod,fchmodat"
+
+    let bwrap: String?
+    let strace: String?
+    let unavailableReason: String?
+    /// An installed script skill runs with its own Python environment, as it would for real.
+    let environments: PythonEnvironments?
+
+    init(home: String?) {
+        environments = home.map { PythonEnvironments(home: $0) }
+        bwrap = BubblewrapSandbox.executable("bwrap")
+        strace = BubblewrapSandbox.executable("strace")
+        if bwrap == nil {
+            unavailableReason = "bubblewrap (bwrap) is not installed; install it (Debian: apt-get install bubblewrap) to run skills in a sandbox"
+        } else if strace == nil {
+            unavailableReason = "strace is not installed; install it (Debian: apt-get install strace) to observe skills in the sandbox"
+        } else if let bwrap, !BubblewrapSandbox.canCreateNamespaces(bwrap) {
+            unavailableReason = "bubblewrap cannot create namespaces here (unprivileged user namespaces are off)"
+        } else {
+            unavailableReason = nil
+        }
+    }
+
+    func run(skillAt folder: URL, manifest: SkillManifest, calls: [SampleCall]) -> ExecutionTrace {
+        var trace = ExecutionTrace()
+        guard let bwrap, let strace else { return trace }
+        let root = folder.standardizedFileURL.resolvingSymlinksInPath().path
+        let work: String
+        do {
+            work = try FileSystem.makeTemporaryDirectory(prefix: "memento-sandbox")
+        } catch {
+            trace.startFailure = "cannot create a work directory: \(error)"
+            return trace
+        }
+        defer { try? FileSystem.removeTree(work) }
+        let interpreter = BubblewrapSandbox.pythonInterpreter()
+        // /tmp is a fresh tmpfs inside; what the skill needs from the host's /tmp comes back read-only.
+        var visible = [root]
+        if let environment = environments?.path(skill: manifest.name, version: manifest.version.description), FileManager.default.fileExists(atPath: environment) {
+            visible.append(environment)
+        }
+        let readOnly = visible.flatMap { ["--ro-bind", $0, $0] }
+        let runs = Mutex(0)
+        let wrapper: @Sendable ([String]) -> [String] = { argv in
+            let run = runs.withLock { count -> Int in count += 1; return count }
+            var program = argv
+            // The real interpreter, not a version manager's shim, so only the skill's own
+            // programs count as started.
+            if let interpreter, let first = program.first, ["python", "python3"].contains(first) { program[0] = interpreter }
+            return [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
+                    "--tmpfs", "/tmp", "--dir", "/tmp/home", "--bind", work, "/tmp/work"] + readOnly + [
+                    "--dev", "/dev", "--proc", "/proc",
+                    "--setenv", "HOME", "/tmp/home", "--setenv", "TMPDIR", "/tmp", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+                    "--chdir", root, "--",
+                    strace, "-f", "-qq", "-s", "4096", "-o", "/tmp/work/trace-\(run)", "-e", "trace=" + BubblewrapSandbox.tracedCalls, "--"] + program
+        }
+        var policy = ExecutionPolicy { configuration in
+            configuration.callTimeout = BubblewrapSandbox.callTimeout
+            configuration.maxCrashes = 2
+        }
+        policy.commandWrapper = wrapper
+        policy.mcpFeatures = ClientFeatures(logLevel: nil)
+        policy.pythonEnvironments = environments
+        let registry: ToolRegistry
+        do {
+            registry = ToolRegistry(skills: [try RegisteredSkill.read(root: root, fallbackName: manifest.name, fallbackVersion: manifest.version.description,
+                                                                     fallbackDescription: manifest.description)], policy: policy)
+        } catch {
+            trace.startFailure = "\(error)"
+            return trace
+        }
+        for call in calls {
+            do {
+                let result = try registry.call(manifest.name + "." + call.tool, arguments: call.arguments)
+                trace.calls.append((call.tool, result.errorMessage.map { "tool error: \($0)" } ?? "ok"))
+            } catch {
+                let text = error.description
+                if case .runner(.timedOut) = error {
+                    trace.calls.append((call.tool, "timed out: \(text)"))
+                } else if case .runner(.crashed) = error {
+                    trace.calls.append((call.tool, "crashed: \(text)"))
+                } else if trace.calls.isEmpty && trace.startFailure == nil {
+                    trace.startFailure = text
+                } else {
+                    trace.calls.append((call.tool, "crashed: \(text)"))
+                }
+            }
+        }
+        registry.shutdown()
+        let ownPython = environments?.interpreter(skill: manifest.name, version: manifest.version.description)
+        let entry = Set([ExecutionPolicy.currentExecutable, interpreter, ownPython].compactMap { $0 } + BubblewrapSandbox.entryPaths(manifest, root: root))
+        let log = SystemCallLog(workDirectories: ["/tmp"], homes: ["/tmp/home", NSHomeDirectory()], skillFolder: root, entryPrograms: entry)
+        for file in ((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []).sorted() where file.hasPrefix("trace-") {
+            if let text = try? String(contentsOfFile: work + "/" + file, encoding: .utf8) { log.read(text, into: &trace) }
+        }
+        return trace
+    }
+
+    /// A script skill's own entry file, when it names one in its folder.
+    static func entryPaths(_ manifest: SkillManifest, root: String) -> [String] {
+        guard let command = manifest.entry?.command else { return [] }
+        if command.hasPrefix("/") { return [command] }
+        if command.contains("/") { return [root + "/" + command] }
+        return executable(command).map { [$0] } ?? []
+    }
+
+    static func executable(_ name: String) -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let candidate = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    /// The interpreter `python3` really is, found outside the sandbox once.
+    static func pythonInterpreter() -> String? {
+        guard let python = executable("python3") else { return nil }
+        let output = run([python, "-c", "import sys; print(sys.executable)"])
+        return output.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static func canCreateNamespaces(_ bwrap: String) -> Bool {
+        run([bwrap, "--unshare-all", "--die-with-parent", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--", "/bin/true"]) != nil
+    }
+
+    /// stdout of a short command, or nil when it fails.
+    private static func run(_ argv: [String]) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return nil }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+    }
+}
