@@ -383,7 +383,14 @@ struct ShardLoader: Sendable {
         guard let url = URL(string: reference.path, relativeTo: indexURL)?.absoluteURL else {
             throw .malformedIndex("index.json: the shard path '\(reference.path)' is not a URL path")
         }
-        let data = try fetcher.fetch(url, limit: reference.size)
+        let data: Data
+        do {
+            data = try fetcher.fetch(url, limit: reference.size)
+        } catch {
+            // The likeliest cause is a local index.json older than the catalogue, whose shards are gone.
+            guard case .fetch(let url, let reason) = error else { throw error }
+            throw .fetch(url: url, reason: reason + "; `memento search --refresh` fetches the catalogue's current index")
+        }
         let actual = SHA256Hex.of(data)
         guard actual == reference.sha256 else {
             throw .badShard(url: url.absoluteString, indexVersion: index.version, reason: "its sha256 is \(actual), the index says \(reference.sha256)")
