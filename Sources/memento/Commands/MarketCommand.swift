@@ -20,7 +20,9 @@ struct MarketCommand: ParsableCommand {
               memento market build big/skills --catalog big --keys keys --shard-size 1000
               memento market publish ./csv-stats --catalog public --keys keys
               memento market add-source team file:///srv/catalogue --root-key keys/root.pub
+              memento market serve public --port 8080
             """,
-        subcommands: [MarketKeygenCommand.self, MarketBuildCommand.self, MarketPublishCommand.self, MarketAddSourceCommand.self]
+        subcommands: [MarketKeygenCommand.self, MarketBuildCommand.self, MarketPublishCommand.self, MarketAddSourceCommand.self,
+                      MarketServeCommand.self]
     )
 }
