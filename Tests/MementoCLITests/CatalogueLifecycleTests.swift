@@ -63,6 +63,34 @@ import TestSupport
         #expect(try String(contentsOfFile: temporary.path + "/fresh.lock", encoding: .utf8) == original)
     }
 
+    @Test(.timeLimit(.minutes(2))) func aShardedCatalogueWorksLikeAnyOther() throws {
+        let temporary = try TemporaryDirectory()
+        let skills = temporary.path + "/skills"
+        let keys = temporary.path + "/keys"
+        let catalogue = temporary.path + "/catalogue"
+        for name in ["alpha-notes", "beta-notes", "gamma-notes", "tidy-notes", "zeta-notes"] { try writeSkill(skills + "/" + name, version: "1.0.0") }
+        let owner = CLI(home: temporary.path + "/owner")
+        #expect(try owner.run(["market", "keygen", "--dir", keys]).status == 0)
+        let built = try owner.run(["market", "build", skills, "--catalog", catalogue, "--keys", keys, "--shard-size", "2"])
+        #expect(built.stdout.contains("5 skills, 3 index shards"), "\(built.stdout)\(built.stderr)")
+        let nginx = try Nginx(serving: catalogue)
+
+        let cli = CLI(home: temporary.path + "/home")
+        #expect(try cli.run(["market", "add-source", "team", nginx.url.absoluteString, "--root-key", keys + "/root.pub"]).status == 0)
+        let installed = try cli.run(["install", "tidy-notes"])
+        #expect(installed.status == 0, "\(installed.stderr)")
+        #expect(try FileSystem.entries(of: temporary.path + "/home/market/team/shards").count == 1)
+        #expect(try cli.run(["search", "notes", "--json"]).json?.arrayValue?.count == 5)
+
+        try writeSkill(skills + "/tidy-notes", version: "1.1.0")
+        let published = try owner.run(["market", "publish", skills + "/tidy-notes", "--catalog", catalogue, "--keys", keys, "--shard-size", "2"])
+        #expect(published.status == 0, "\(published.stderr)")
+        #expect(try cli.run(["outdated", "--refresh", "--json"]).json?.arrayValue?.first?["latest"] == "1.1.0")
+        let updated = try cli.run(["update"])
+        #expect(updated.status == 0, "\(updated.stderr)")
+        #expect(try cli.run(["list", "--json"]).json?.arrayValue?.first?["version"] == "1.1.0")
+    }
+
     @Test(.timeLimit(.minutes(2))) func severalSkillsInOneCommandAreFetchedTogether() throws {
         let temporary = try TemporaryDirectory()
         let skills = temporary.path + "/skills"

@@ -14,11 +14,13 @@ final class CatalogueFixture {
     var home: String { root + "/home" }
     let rootKey: PublicKey
 
-    init(skills names: [(String, String)] = [("csv-tool", "1.0.0"), ("json-tool", "1.0.0")]) throws {
+    init(skills names: [(String, String)] = [("csv-tool", "1.0.0"), ("json-tool", "1.0.0")],
+         shardSize: Int = CatalogueBuilder.defaultShardSize) throws
+    {
         root = try TemporaryPath.make("memento-market")
         rootKey = try CatalogueBuilder.generateKeys(in: root + "/keys").root
         for (name, version) in names { try writeSkill(name, version: version) }
-        try CatalogueBuilder.build(skills: skills, catalogue: catalogue, keys: keys)
+        try CatalogueBuilder.build(skills: skills, catalogue: catalogue, keys: keys, shardSize: shardSize)
         try MarketConfiguration(sources: [CatalogueSource(name: "test", url: URL(fileURLWithPath: catalogue), rootKey: rootKey)]).save(home: home)
     }
 

@@ -85,14 +85,25 @@ public final class Nginx {
     }
 
     public static func accepts(port: Int) -> Bool {
+        guard let socketFD = connection(toPort: port) else { return false }
+        close(socketFD)
+        return true
+    }
+
+    /// A TCP connection to 127.0.0.1:`port`, for the caller to close; nil when nothing listens.
+    public static func connection(toPort port: Int) -> Int32? {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socketFD) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = UInt16(port).bigEndian
-        return withUnsafePointer(to: &address) {
+        let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socketFD, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
+        }
+        guard connected == 0 else {
+            close(socketFD)
+            return nil
+        }
+        return socketFD
     }
 }

@@ -28,56 +28,119 @@ public enum CatalogueBuilder {
         return (made[0], made[1])
     }
 
+    /// Past this many skills the index is sharded by name prefix, at most this many per shard.
+    /// A skill entry is about 0.6 KB (one version; each further version adds about 0.4 KB), so
+    /// an unsharded index stays near 300 KB, and a client installing one skill from a catalogue of
+    /// 100,000 fetches one shard of at most that size instead of a 60 MB index.
+    public static let defaultShardSize = 500
+
     /// Packs every skill folder under `skills` into `catalogue/archives` and signs a new index.
     /// Versions already in the catalogue are kept; a folder whose version is published with other
     /// content is refused, because a published version never changes.
     @discardableResult
-    public static func build(skills: String, catalogue: String, keys: String, validDays: Int = 90) throws(MarketError) -> CatalogueIndex {
+    public static func build(skills: String, catalogue: String, keys: String, validDays: Int = 90,
+                             shardSize: Int = defaultShardSize) throws(MarketError) -> BuiltCatalogue
+    {
         let folders: [String]
         do {
             folders = try FileSystem.entries(of: skills).sorted().map { skills + "/" + $0 }.filter(FileSystem.isDirectory)
         } catch {
             throw .io("\(error)")
         }
-        return try update(catalogue: catalogue, keys: keys, validDays: validDays) { index throws(MarketError) in
+        return try update(catalogue: catalogue, keys: keys, validDays: validDays, shardSize: shardSize) { index throws(MarketError) in
             for folder in folders { try add(folder, to: &index, catalogue: catalogue, refuseExisting: false) }
         }
     }
 
     /// Adds one skill version; refuses a version that is already published.
     @discardableResult
-    public static func publish(skill folder: String, catalogue: String, keys: String, validDays: Int = 90) throws(MarketError) -> CatalogueIndex {
-        try update(catalogue: catalogue, keys: keys, validDays: validDays) { index throws(MarketError) in
+    public static func publish(skill folder: String, catalogue: String, keys: String, validDays: Int = 90,
+                               shardSize: Int = defaultShardSize) throws(MarketError) -> BuiltCatalogue
+    {
+        try update(catalogue: catalogue, keys: keys, validDays: validDays, shardSize: shardSize) { index throws(MarketError) in
             try add(folder, to: &index, catalogue: catalogue, refuseExisting: true)
         }
     }
 
-    static func update(catalogue: String, keys: String, validDays: Int,
-                       _ change: (inout CatalogueIndex) throws(MarketError) -> Void) throws(MarketError) -> CatalogueIndex
+    static func update(catalogue: String, keys: String, validDays: Int, shardSize: Int,
+                       _ change: (inout CatalogueIndex) throws(MarketError) -> Void) throws(MarketError) -> BuiltCatalogue
     {
         let rootKey = try SigningKey.load(keys + "/" + rootKeyFile)
         let indexKey = try SigningKey.load(keys + "/" + indexKeyFile)
         do { try FileSystem.makeDirectories(catalogue + "/archives") } catch { throw .io("\(error)") }
         let expires = Date().addingTimeInterval(Double(validDays) * 86_400)
-        var index = try existingIndex(in: catalogue) ?? CatalogueIndex(version: 0, expires: expires, skills: [])
+        let previous = try existingIndex(in: catalogue)
+        var index = previous?.index ?? CatalogueIndex(version: 0, expires: expires, skills: [])
         try change(&index)
         index.version += 1
         index.expires = expires
         let previousKeysVersion = (try? readJSON(catalogue + "/keys.json")).flatMap { $0["version"]?.int64Value } ?? 0
         let keySet = CatalogueKeys(version: Int(previousKeysVersion) + 1, expires: expires, indexKeys: [indexKey.publicKey])
         try writeSigned(keySet.json, to: catalogue + "/keys.json", key: rootKey)
-        try writeSigned(index.json, to: catalogue + "/index.json", key: indexKey)
-        return index
+        // Shards first, index.json last: a client never sees an index naming a missing shard.
+        let shards = index.skills.count > shardSize ? try writeShards(of: index, limit: shardSize, in: catalogue) : []
+        let document = shards.isEmpty ? index.json : ShardedIndex(version: index.version, expires: expires, shards: shards).json
+        try writeSigned(document, to: catalogue + "/index.json", key: indexKey)
+        try removeShards(in: catalogue, keeping: Set((shards + (previous?.shards ?? [])).map(\.path)))
+        return BuiltCatalogue(index: index, shards: shards)
     }
 
-    static func existingIndex(in catalogue: String) throws(MarketError) -> CatalogueIndex? {
-        guard FileSystem.exists(catalogue + "/index.json") else { return nil }
-        return try CatalogueIndex(json: try readJSON(catalogue + "/index.json"), file: catalogue + "/index.json")
+    static let shardFolder = "shards"
+
+    /// Writes each shard under its sha256, so a shard of the live index is never overwritten.
+    static func writeShards(of index: CatalogueIndex, limit: Int, in catalogue: String) throws(MarketError) -> [ShardReference] {
+        do { try FileSystem.makeDirectories(catalogue + "/" + shardFolder) } catch { throw .io("\(error)") }
+        var references: [ShardReference] = []
+        for shard in CatalogueShard.layout(index.skills, limit: limit) {
+            let data = CatalogueShard(skills: shard.skills).json.encodedData(.pretty)
+            let sha256 = SHA256Hex.of(data)
+            let reference = ShardReference(prefixes: shard.prefixes, path: "\(shardFolder)/\(sha256).json", sha256: sha256, size: Int64(data.count))
+            if !FileSystem.exists(catalogue + "/" + reference.path) {
+                do { try FileSystem.writeAtomically(data, to: catalogue + "/" + reference.path) } catch { throw .io("\(error)") }
+            }
+            references.append(reference)
+        }
+        return references
+    }
+
+    /// Removes shards that neither the new nor the previous index names. The previous index's
+    /// shards stay one more version, for clients (and caches) that fetched it just before.
+    static func removeShards(in catalogue: String, keeping paths: Set<String>) throws(MarketError) {
+        let folder = catalogue + "/" + shardFolder
+        guard FileSystem.isDirectory(folder) else { return }
+        do {
+            for name in try FileSystem.entries(of: folder) where !paths.contains(shardFolder + "/" + name) {
+                try FileSystem.unlink(folder + "/" + name)
+            }
+        } catch {
+            throw .io("\(error)")
+        }
+    }
+
+    /// The catalogue's current index with every skill, read back from its shards when sharded;
+    /// a shard that does not match index.json is refused rather than silently dropped.
+    static func existingIndex(in catalogue: String) throws(MarketError) -> (index: CatalogueIndex, shards: [ShardReference])? {
+        let file = catalogue + "/index.json"
+        guard FileSystem.exists(file) else { return nil }
+        switch try IndexDocument(json: try readJSON(file), file: file) {
+        case .whole(let index):
+            return (index, [])
+        case .sharded(let sharded):
+            var skills: [CatalogueSkill] = []
+            for reference in sharded.shards {
+                let path = catalogue + "/" + reference.path
+                guard let data = FileManager.default.contents(atPath: path), SHA256Hex.of(data) == reference.sha256 else {
+                    throw .malformedIndex("\(path) is missing or does not match \(file); restore it, or rebuild the catalogue from the skill folders")
+                }
+                skills += try CatalogueShard(json: try CatalogueJSON.parse(data, path), file: path, reference: reference, in: sharded).skills
+            }
+            return (CatalogueIndex(version: sharded.version, expires: sharded.expires, skills: skills), sharded.shards)
+        }
     }
 
     static func readJSON(_ path: String) throws(MarketError) -> JSONValue {
         guard let data = FileManager.default.contents(atPath: path) else { throw .io("\(path) cannot be read") }
-        do { return try JSONValue.parse(bytes: data) } catch { throw .malformedIndex("\(path): \(error)") }
+        return try CatalogueJSON.parse(data, path)
     }
 
     /// The file, then its detached signature, each written atomically.
@@ -153,4 +216,11 @@ public enum CatalogueBuilder {
         do { sha256 = try SHA256Hex.ofFile(atPath: path) } catch { throw .io("\(error)") }
         return (sha256, size, TreeHash.of(entries))
     }
+}
+
+/// What a build or publish wrote: every skill, and the shards when the index is sharded.
+public struct BuiltCatalogue: Sendable {
+    public let index: CatalogueIndex
+    /// Empty for an unsharded (format 1) index.
+    public let shards: [ShardReference]
 }

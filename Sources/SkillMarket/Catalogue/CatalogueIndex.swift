@@ -167,6 +167,13 @@ public struct CatalogueKeys: Hashable, Sendable {
     }
 }
 
+/// Every catalogue file is JSON; a file that is not names itself in the error.
+enum CatalogueJSON {
+    static func parse(_ data: Data, _ file: String) throws(MarketError) -> JSONValue {
+        do { return try JSONValue.parse(bytes: data) } catch { throw .malformedIndex("\(file): \(error)") }
+    }
+}
+
 /// RFC 3339 timestamps in UTC, as every catalogue file writes them.
 enum Timestamp {
     static func format(_ date: Date) -> String {

@@ -13,6 +13,7 @@ public enum MarketError: Error, Sendable, CustomStringConvertible {
     case noMatchingVersion(name: String, range: String, available: [String])
     case hashMismatch(url: String, expected: String, actual: String)
     case sizeMismatch(url: String, expected: Int64, actual: Int64)
+    case badShard(url: String, indexVersion: Int, reason: String)
     case fetch(url: String, reason: String)
     case alreadyPublished(name: String, version: String)
     case dependencyCycle([String])
@@ -36,6 +37,9 @@ public enum MarketError: Error, Sendable, CustomStringConvertible {
             return "\(url) has sha256 \(actual) but the signed index says \(expected): refused, nothing installed"
         case .sizeMismatch(let url, let expected, let actual):
             return "\(url) is \(actual) bytes but the signed index says \(expected): refused, nothing installed"
+        case .badShard(let url, let version, let reason):
+            return "index shard \(url) does not match the signed index.json version \(version) (\(reason)): it was tampered with or "
+                + "belongs to another index version — refused, nothing installed; retry with --refresh later, or tell the catalogue owner"
         case .fetch(let url, let reason): return "cannot fetch \(url): \(reason)"
         case .alreadyPublished(let name, let version):
             return "\(name) \(version) is already in the catalogue; published versions are immutable, so bump the version"

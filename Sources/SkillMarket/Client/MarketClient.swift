@@ -15,6 +15,9 @@ public struct CatalogueSource: Hashable, Sendable {
     }
 
     var json: JSONValue { ["name": .string(name), "url": .string(url.absoluteString), "root_key": .string(rootKey.base64)] }
+
+    /// Archive and shard URLs in the index are relative to this.
+    public var indexURL: URL { url.appendingPathComponent("index.json") }
 }
 
 /// `$MEMENTO_HOME/config.json`: the catalogue sources, in priority order.
@@ -62,7 +65,14 @@ public struct ResolvedRelease: Hashable, Sendable {
     public let release: CatalogueRelease
     public let signer: String
 
-    public var archiveURL: URL { URL(string: release.url, relativeTo: source.url.appendingPathComponent("index.json"))?.absoluteURL ?? source.url }
+    public var archiveURL: URL { URL(string: release.url, relativeTo: source.indexURL)?.absoluteURL ?? source.url }
+}
+
+/// One source's verified index, as the last refresh checked and stored it.
+public struct SourceIndex: Sendable {
+    public let source: CatalogueSource
+    public let document: IndexDocument
+    public let signer: String
 }
 
 /// The catalogue client: verified index refresh, search, resolution and installs.
@@ -70,6 +80,8 @@ public final class MarketClient {
     public let home: String
     public let configuration: MarketConfiguration
     let fetcher: Fetcher
+    /// Skills of the shards read so far, by shard sha256: a resolve visits a shard once.
+    private var shardSkills: [String: [CatalogueSkill]] = [:]
 
     public init(home: String, fetcher: Fetcher = Fetcher()) throws(MarketError) {
         self.home = home
@@ -79,34 +91,38 @@ public final class MarketClient {
 
     func stateDirectory(_ source: CatalogueSource) -> String { home + "/market/" + source.name }
 
+    /// Verified shards, by sha256, so a shard is fetched once per index version that names it.
+    func shardCache(_ source: CatalogueSource) -> String { stateDirectory(source) + "/shards" }
+
     /// Fetches and checks keys.json and index.json of every source, in the order the notes give:
     /// root signature, keys version and expiry; index signature by a listed key, index version
-    /// (never lower than seen) and expiry. Only then is the new index trusted and cached.
+    /// (never lower than seen) and expiry. Only then is the new index trusted and cached. The shards
+    /// of a sharded index are fetched later, when a command needs them, each against its hash here.
     @discardableResult
-    public func refresh() throws(MarketError) -> [(CatalogueSource, CatalogueIndex, String)] {
+    public func refresh() throws(MarketError) -> [SourceIndex] {
         guard !configuration.sources.isEmpty else {
             throw .source("no catalogue is configured; add one with `memento market add-source NAME URL --root-key KEY`")
         }
-        var result: [(CatalogueSource, CatalogueIndex, String)] = []
+        var result: [SourceIndex] = []
         for source in configuration.sources { result.append(try refresh(source)) }
         return result
     }
 
-    func refresh(_ source: CatalogueSource) throws(MarketError) -> (CatalogueSource, CatalogueIndex, String) {
+    func refresh(_ source: CatalogueSource) throws(MarketError) -> SourceIndex {
         let base = source.url
         let keysData = try fetcher.fetch(base.appendingPathComponent("keys.json"), limit: 1 << 20)
         let keysSignature = try signature(at: base.appendingPathComponent("keys.json.sig"))
         guard source.rootKey.isValid(signature: keysSignature.signature, for: keysData) else {
             throw .badSignature("\(source.name): keys.json is not signed by the pinned root key \(source.rootKey.keyID)")
         }
-        let keys = try CatalogueKeys(json: try parse(keysData, "keys.json"), file: "\(source.name)/keys.json")
+        let keys = try CatalogueKeys(json: try CatalogueJSON.parse(keysData, "keys.json"), file: "\(source.name)/keys.json")
         let state = TrustState.load(stateDirectory(source))
         if keys.version < state.keysVersion {
             throw .rollback(file: "\(source.name)/keys.json", seen: state.keysVersion, offered: keys.version)
         }
         if keys.expires < Date() { throw .expired("\(source.name): keys.json expired at \(Timestamp.format(keys.expires))") }
 
-        let indexData = try fetcher.fetch(base.appendingPathComponent("index.json"), limit: 64 << 20)
+        let indexData = try fetcher.fetch(source.indexURL, limit: 64 << 20)
         let indexSignature = try signature(at: base.appendingPathComponent("index.json.sig"))
         guard let signer = keys.indexKeys.first(where: { $0.keyID == indexSignature.keyID }) else {
             throw .untrustedKey("\(source.name): index.json is signed by key \(indexSignature.keyID), which keys.json does not list")
@@ -114,14 +130,28 @@ public final class MarketClient {
         guard signer.isValid(signature: indexSignature.signature, for: indexData) else {
             throw .badSignature("\(source.name): index.json does not match its signature")
         }
-        let index = try CatalogueIndex(json: try parse(indexData, "index.json"), file: "\(source.name)/index.json")
+        let index = try IndexDocument(json: try CatalogueJSON.parse(indexData, "index.json"), file: "\(source.name)/index.json")
         if index.version < state.indexVersion {
             throw .rollback(file: "\(source.name)/index.json", seen: state.indexVersion, offered: index.version)
         }
         if index.expires < Date() { throw .expired("\(source.name): index.json expired at \(Timestamp.format(index.expires))") }
         try TrustState(indexVersion: index.version, keysVersion: keys.version, signer: signer.keyID)
             .save(stateDirectory(source), index: indexData)
-        return (source, index, signer.keyID)
+        try pruneShardCache(source, keeping: index)
+        return SourceIndex(source: source, document: index, signer: signer.keyID)
+    }
+
+    /// Drops cached shards the new index no longer names, so the cache stays one index's size.
+    func pruneShardCache(_ source: CatalogueSource, keeping index: IndexDocument) throws(MarketError) {
+        let folder = shardCache(source)
+        guard FileSystem.isDirectory(folder) else { return }
+        var keep: Set<String> = []
+        if case .sharded(let sharded) = index { keep = Set(sharded.shards.map { $0.sha256 + ".json" }) }
+        do {
+            for name in try FileSystem.entries(of: folder) where !keep.contains(name) { try FileSystem.unlink(folder + "/" + name) }
+        } catch {
+            throw .io("\(error)")
+        }
     }
 
     func signature(at url: URL) throws(MarketError) -> DetachedSignature {
@@ -131,43 +161,82 @@ public final class MarketClient {
         } catch {
             throw .badSignature("\(url.lastPathComponent) is missing or unreadable (\(error))")
         }
-        return try DetachedSignature(json: try parse(data, url.lastPathComponent), file: url.lastPathComponent)
-    }
-
-    func parse(_ data: Data, _ file: String) throws(MarketError) -> JSONValue {
-        do { return try JSONValue.parse(bytes: data) } catch { throw .malformedIndex("\(file): \(error)") }
+        return try DetachedSignature(json: try CatalogueJSON.parse(data, url.lastPathComponent), file: url.lastPathComponent)
     }
 
     /// The verified indexes from the last refresh, refreshing once if there are none yet.
-    public func indexes() throws(MarketError) -> [(CatalogueSource, CatalogueIndex, String)] {
-        var cached: [(CatalogueSource, CatalogueIndex, String)] = []
+    public func indexes() throws(MarketError) -> [SourceIndex] {
+        var cached: [SourceIndex] = []
         for source in configuration.sources {
             let directory = stateDirectory(source)
-            guard let data = FileManager.default.contents(atPath: directory + "/index.json"),
-                  let json = try? JSONValue.parse(bytes: data),
-                  let index = try? CatalogueIndex(json: json, file: "index.json")
-            else { return try refresh() }
-            cached.append((source, index, TrustState.load(directory).signer))
+            guard let index = MarketClient.storedIndex(directory) else { return try refresh() }
+            cached.append(SourceIndex(source: source, document: index, signer: TrustState.load(directory).signer))
         }
         return cached
+    }
+
+    /// The index a refresh verified and stored, or nil when there is none (or it is unreadable).
+    static func storedIndex(_ directory: String) -> IndexDocument? {
+        guard let data = FileManager.default.contents(atPath: directory + "/index.json"),
+              let json = try? JSONValue.parse(bytes: data)
+        else { return nil }
+        return try? IndexDocument(json: json, file: "index.json")
+    }
+
+    /// Every skill of one source; a sharded index has the shards it lacks fetched, 4 at a time.
+    public func skills(in index: SourceIndex) throws(MarketError) -> [CatalogueSkill] {
+        let sharded: ShardedIndex
+        switch index.document {
+        case .whole(let whole): return whole.skills
+        case .sharded(let document): sharded = document
+        }
+        let loader = ShardLoader(fetcher: fetcher, indexURL: index.source.indexURL, cache: shardCache(index.source), index: sharded)
+        let missing = sharded.shards.filter { shardSkills[$0.sha256] == nil }
+        for (reference, result) in zip(missing, MarketClient.concurrently(missing, width: 4, loader.load)) {
+            shardSkills[reference.sha256] = try result.get()
+        }
+        return sharded.shards.flatMap { shardSkills[$0.sha256] ?? [] }
+    }
+
+    /// One skill of one source; a sharded index needs only the shard whose prefix covers the name.
+    public func skill(named name: String, in index: SourceIndex) throws(MarketError) -> CatalogueSkill? {
+        switch index.document {
+        case .whole(let whole):
+            return whole.skill(named: name)
+        case .sharded(let sharded):
+            guard let reference = sharded.shard(for: name) else { return nil }
+            if shardSkills[reference.sha256] == nil {
+                let loader = ShardLoader(fetcher: fetcher, indexURL: index.source.indexURL, cache: shardCache(index.source), index: sharded)
+                shardSkills[reference.sha256] = try loader.load(reference)
+            }
+            return shardSkills[reference.sha256]?.first { $0.name == name }
+        }
+    }
+
+    /// The first source, in configuration order, that has a skill of this name.
+    func find(_ name: String, in indexes: [SourceIndex]) throws(MarketError) -> (SourceIndex, CatalogueSkill)? {
+        for index in indexes {
+            if let skill = try skill(named: name, in: index) { return (index, skill) }
+        }
+        return nil
     }
 
     /// Sources whose last verified index has expired, with when: searches and installs from them
     /// are refused until the catalogue owner re-signs it and a refresh succeeds.
     public func expiredSources(now: Date = Date()) -> [(name: String, expired: Date)] {
         configuration.sources.compactMap { source in
-            guard let data = FileManager.default.contents(atPath: stateDirectory(source) + "/index.json"),
-                  let json = try? JSONValue.parse(bytes: data), let index = try? CatalogueIndex(json: json, file: "index.json"),
-                  index.expires < now
-            else { return nil }
+            guard let index = MarketClient.storedIndex(stateDirectory(source)), index.expires < now else { return nil }
             return (source.name, index.expires)
         }
     }
 
     /// Ranked search over names and descriptions of the local copy of every index.
     public func search(_ query: String) throws(MarketError) -> [SearchHit] {
-        let indexes = try indexes()
-        return SearchRanking.rank(query: query, skills: indexes.flatMap { entry in entry.1.skills.map { (entry.0.name, $0) } })
+        var candidates: [(String, CatalogueSkill)] = []
+        for index in try indexes() {
+            for skill in try skills(in: index) { candidates.append((index.source.name, skill)) }
+        }
+        return SearchRanking.rank(query: query, skills: candidates)
     }
 
     /// The highest matching release of `name`, and of everything it requires; cycles are refused.
@@ -180,16 +249,14 @@ public final class MarketClient {
             if order.contains(where: { $0.skill.name == name }) { return }
             let range: VersionRange
             do { range = try VersionRange(parsing: rangeText) } catch { throw .source("\(error)") }
-            guard let (source, index, signer) = indexes.first(where: { $0.1.skill(named: name) != nil }),
-                  let skill = index.skill(named: name)
-            else { throw .notInCatalogue(name) }
+            guard let (index, skill) = try find(name, in: indexes) else { throw .notInCatalogue(name) }
             guard let release = skill.best(matching: range) else {
                 throw .noMatchingVersion(name: name, range: rangeText, available: skill.releases.map(\.version))
             }
             visiting.append(name)
             for requirement in release.requires { try visit(requirement.name, requirement.version) }
             visiting.removeLast()
-            order.append(ResolvedRelease(source: source, skill: skill, release: release, signer: signer))
+            order.append(ResolvedRelease(source: index.source, skill: skill, release: release, signer: index.signer))
         }
         let parts = specification.split(separator: "@", maxSplits: 1)
         try visit(String(parts[0]), parts.count > 1 ? String(parts[1]) : "*")
@@ -233,16 +300,21 @@ public final class MarketClient {
     public func fetchArchives(_ releases: [ResolvedRelease], for store: SkillStore, width: Int = 4) -> [Result<FetchedArchive, MarketError>] {
         let layout = store.layout
         let fetcher = fetcher
-        let results = ResultSlots(count: releases.count)
+        return MarketClient.concurrently(releases, width: width) { release throws(MarketError) in
+            try MarketClient.fetch(release, layout: layout, fetcher: fetcher, progress: nil)
+        }
+    }
+
+    /// `work` on every item, at most `width` at a time; each result is a value or the error.
+    static func concurrently<Item: Sendable, Value: Sendable>(_ items: [Item], width: Int,
+                                                              _ work: @escaping @Sendable (Item) throws(MarketError) -> Value)
+        -> [Result<Value, MarketError>]
+    {
+        let results = ResultSlots<Value>(count: items.count)
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = max(1, width)
-        for (index, release) in releases.enumerated() {
-            queue.addOperation {
-                let outcome = Result { () throws(MarketError) -> FetchedArchive in
-                    try MarketClient.fetch(release, layout: layout, fetcher: fetcher, progress: nil)
-                }
-                results.set(index, outcome)
-            }
+        for (index, item) in items.enumerated() {
+            queue.addOperation { results.set(index, Result { () throws(MarketError) -> Value in try work(item) }) }
         }
         queue.waitUntilAllOperationsAreFinished()
         return results.values
@@ -278,19 +350,63 @@ public struct FetchedArchive: Sendable {
     public let temporary: Bool
 }
 
-/// Results written by concurrent fetches, one slot each.
-private final class ResultSlots: @unchecked Sendable {
+/// Results written by concurrent work, one slot each.
+private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var slots: [Result<FetchedArchive, MarketError>?]
+    private var slots: [Result<Value, MarketError>?]
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ value: Result<FetchedArchive, MarketError>) {
+    func set(_ index: Int, _ value: Result<Value, MarketError>) {
         lock.withLock { slots[index] = value }
     }
 
-    var values: [Result<FetchedArchive, MarketError>] {
+    var values: [Result<Value, MarketError>] {
         lock.withLock { slots.map { $0 ?? .failure(.io("a download did not finish")) } }
+    }
+}
+
+/// Reads a shard of a verified sharded index: from the local cache when a file there still has the
+/// sha256 the signed index gives, else from the catalogue with the signed size as a hard limit.
+/// Only bytes whose sha256 matches are parsed, cached or used.
+struct ShardLoader: Sendable {
+    let fetcher: Fetcher
+    let indexURL: URL
+    let cache: String
+    let index: ShardedIndex
+
+    @Sendable func load(_ reference: ShardReference) throws(MarketError) -> [CatalogueSkill] {
+        let cached = cache + "/" + reference.sha256 + ".json"
+        if let data = FileManager.default.contents(atPath: cached), SHA256Hex.of(data) == reference.sha256 {
+            return try parse(data, reference, file: cached)
+        }
+        guard let url = URL(string: reference.path, relativeTo: indexURL)?.absoluteURL else {
+            throw .malformedIndex("index.json: the shard path '\(reference.path)' is not a URL path")
+        }
+        let data: Data
+        do {
+            data = try fetcher.fetch(url, limit: reference.size)
+        } catch {
+            // The likeliest cause is a local index.json older than the catalogue, whose shards are gone.
+            guard case .fetch(let url, let reason) = error else { throw error }
+            throw .fetch(url: url, reason: reason + "; `memento search --refresh` fetches the catalogue's current index")
+        }
+        let actual = SHA256Hex.of(data)
+        guard actual == reference.sha256 else {
+            throw .badShard(url: url.absoluteString, indexVersion: index.version, reason: "its sha256 is \(actual), the index says \(reference.sha256)")
+        }
+        let skills = try parse(data, reference, file: url.absoluteString)
+        do {
+            try FileSystem.makeDirectories(cache)
+            try FileSystem.writeAtomically(data, to: cached)
+        } catch {
+            throw .io("\(error)")
+        }
+        return skills
+    }
+
+    private func parse(_ data: Data, _ reference: ShardReference, file: String) throws(MarketError) -> [CatalogueSkill] {
+        try CatalogueShard(json: try CatalogueJSON.parse(data, file), file: file, reference: reference, in: index).skills
     }
 }
 
@@ -334,11 +450,10 @@ extension MarketClient {
         var found: [AvailableUpdate] = []
         for skill in installed {
             guard let current = try? SemanticVersion(parsing: skill.version),
-                  let (source, index, signer) = indexes.first(where: { $0.1.skill(named: skill.name) != nil }),
-                  let entry = index.skill(named: skill.name), let best = entry.best(matching: .any),
+                  let (index, entry) = try find(skill.name, in: indexes), let best = entry.best(matching: .any),
                   let latest = best.semanticVersion, latest > current
             else { continue }
-            found.append(AvailableUpdate(installed: skill, latest: ResolvedRelease(source: source, skill: entry, release: best, signer: signer)))
+            found.append(AvailableUpdate(installed: skill, latest: ResolvedRelease(source: index.source, skill: entry, release: best, signer: index.signer)))
         }
         return found
     }

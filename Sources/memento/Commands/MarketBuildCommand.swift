@@ -16,7 +16,8 @@ struct MarketBuildCommand: ParsableCommand {
     @OptionGroup var signing: CatalogueSigningOptions
 
     func run() throws {
-        let index = try CatalogueBuilder.build(skills: skills, catalogue: signing.catalog, keys: signing.keys, validDays: signing.validDays)
-        print("catalogue \(signing.catalog): index version \(index.version), \(index.skills.count) skills")
+        let built = try CatalogueBuilder.build(skills: skills, catalogue: signing.catalog, keys: signing.keys, validDays: signing.validDays,
+                                               shardSize: signing.shardSize)
+        print("catalogue \(signing.catalog): index version \(built.index.version), \(built.index.skills.count) skills\(signing.shardSummary(built))")
     }
 }

@@ -16,7 +16,8 @@ struct MarketPublishCommand: ParsableCommand {
     @OptionGroup var signing: CatalogueSigningOptions
 
     func run() throws {
-        let index = try CatalogueBuilder.publish(skill: skill, catalogue: signing.catalog, keys: signing.keys, validDays: signing.validDays)
-        print("published to \(signing.catalog): index version \(index.version)")
+        let built = try CatalogueBuilder.publish(skill: skill, catalogue: signing.catalog, keys: signing.keys, validDays: signing.validDays,
+                                                 shardSize: signing.shardSize)
+        print("published to \(signing.catalog): index version \(built.index.version)\(signing.shardSummary(built))")
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
+import SkillMarket
 
-/// Where a catalogue is and how its index is signed, for the commands that write one.
+/// Where a catalogue is and how its index is signed and laid out, for the commands that write one.
 struct CatalogueSigningOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The catalogue directory.", valueName: "dir"))
     var catalog: String
@@ -10,4 +11,18 @@ struct CatalogueSigningOptions: ParsableArguments {
 
     @Option(help: "Days until the newly signed index expires.")
     var validDays = 90
+
+    // Given on every build and publish of a catalogue: it is not stored, and a publish without it
+    // lays the index out again with the default.
+    @Option(help: ArgumentHelp("Shard the index by name prefix past this many skills, at most this many per shard.", valueName: "skills"))
+    var shardSize = CatalogueBuilder.defaultShardSize
+
+    func validate() throws {
+        if shardSize < 1 { throw ValidationError("--shard-size must be at least 1") }
+    }
+
+    /// ", N shards" when the index was sharded, else nothing.
+    func shardSummary(_ built: BuiltCatalogue) -> String {
+        built.shards.isEmpty ? "" : ", \(built.shards.count) index shards"
+    }
 }
