@@ -11,7 +11,7 @@ KEYS       ?= $(RUN_DIR)/keys
 VENV       ?= $(CURDIR)/.venv-mcp
 DEB_PACKAGES = libsqlite3-dev libcurl4-openssl-dev libffi-dev zlib1g-dev bubblewrap nginx python3-venv unzip zip valgrind strace
 
-.PHONY: all deps venv build release plugins catalogue run test bench bench-peers clean
+.PHONY: all deps venv build release plugins run-plugins catalogue run test bench bench-peers clean
 
 all: build
 
@@ -55,28 +55,42 @@ release: deps
 
 # The first-party tools (Plugins/), each built into a skill folder of its own under
 # $(PLUGINS_OUT): skill.json stamped with this toolchain and the library's sha256, and the library.
+# `plugins` uses the debug memento (for the tests), `run-plugins` the release one (for `make run`).
 PLUGINS     = fs grep shell http python
 PLUGINS_OUT = $(SCRATCH)/first-party-skills
-plugins: build
+define build-plugins
 	@for plugin in $(PLUGINS); do \
-	  $(SCRATCH)/debug/memento skill build Plugins/$$plugin --package Plugins --output $(PLUGINS_OUT)/$$plugin >/dev/null || exit 1; \
+	  $(1) skill build Plugins/$$plugin --package Plugins --output $(PLUGINS_OUT)/$$plugin >/dev/null || exit 1; \
 	done
+endef
+plugins: build
+	$(call build-plugins,$(SCRATCH)/debug/memento)
+run-plugins: release
+	$(call build-plugins,$(RELEASE_BIN))
 
-# The built-in catalogue, built and signed from Market/skills. The keys are made on this machine
-# the first time, and the home pins this root key: nothing is fetched from anywhere.
-catalogue: release
+# The built-in catalogue, built and signed from Market/skills and the first-party tools. The keys
+# are made on this machine the first time, and the home pins this root key: nothing is fetched
+# from anywhere.
+CATALOGUE_SRC ?= $(RUN_DIR)/catalogue-src
+catalogue: release run-plugins
+	@rm -rf $(CATALOGUE_SRC) && mkdir -p $(CATALOGUE_SRC) && cp -R Market/skills/. $(PLUGINS_OUT)/. $(CATALOGUE_SRC)/
 	@[ -f $(KEYS)/root.key ] || $(RELEASE_BIN) market keygen --dir $(KEYS)
-	$(RELEASE_BIN) market build Market/skills --catalog $(CATALOGUE) --keys $(KEYS)
+	$(RELEASE_BIN) market build $(CATALOGUE_SRC) --catalog $(CATALOGUE) --keys $(KEYS)
 	@$(RELEASE_BIN) market add-source builtin $(CATALOGUE) --root-key $(KEYS)/root.pub --home $(RUN_HOME) >/dev/null
 
-# The main job on the built-in catalogue: search it, install from it (each install shows its
-# verify verdict), list the result, and call an installed skill's tool.
-run: catalogue
+# The main job on the built-in catalogue: search it, install every skill from it (each install
+# shows its verify verdict; Python script skills get their environment from the local wheelhouse,
+# so nothing is fetched), list the result, and call tools of each kind.
+run: catalogue venv
 	$(RELEASE_BIN) search --refresh --home $(RUN_HOME) checksum
-	@for skill in $$(ls Market/skills); do $(RELEASE_BIN) install --home $(RUN_HOME) "$$skill" || exit 1; done
+	@for skill in $$(ls $(CATALOGUE_SRC)); do \
+	  PIP_NO_INDEX=1 PIP_FIND_LINKS=$(WHEELHOUSE) $(RELEASE_BIN) install --home $(RUN_HOME) "$$skill" || exit 1; \
+	done
 	$(RELEASE_BIN) list --home $(RUN_HOME)
 	$(RELEASE_BIN) tools --home $(RUN_HOME)
 	$(RELEASE_BIN) call --home $(RUN_HOME) checksum-tools.crc32 --args '{"seed": 0, "data": "aGVsbG8="}'
+	$(RELEASE_BIN) call --home $(RUN_HOME) csv-stats.summarize --args '{"csv_text": "city,temp\nOslo,4\nRome,18\nLima,19\n"}'
+	$(RELEASE_BIN) call --home $(RUN_HOME) grep.search --args '{"pattern": "verify", "path": "README.md", "max_matches": 3}'
 	$(RELEASE_BIN) doctor --home $(RUN_HOME)
 
 test: deps venv plugins

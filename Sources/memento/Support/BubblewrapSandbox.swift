@@ -64,7 +64,8 @@ struct BubblewrapSandbox: ExecutionSandbox {
                     "--tmpfs", "/tmp", "--dir", "/tmp/home", "--bind", work, "/tmp/work"] + readOnly + [
                     "--dev", "/dev", "--proc", "/proc",
                     "--setenv", "HOME", "/tmp/home", "--setenv", "TMPDIR", "/tmp", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
-                    "--chdir", root, "--",
+                    // A script's files are relative to its folder; a native tool works where it is put.
+                    "--chdir", manifest.kind == .script ? root : "/tmp/work", "--",
                     strace, "-f", "-qq", "-s", "4096", "-o", "/tmp/work/trace-\(run)", "-e", "trace=" + BubblewrapSandbox.tracedCalls, "--"] + program
         }
         var policy = ExecutionPolicy { configuration in
