@@ -111,4 +111,34 @@ struct ScriptSkillTests {
         #expect(unconfigured.status == 2)
         #expect(unconfigured.stderr.contains("not configured"))
     }
+
+    /// The catalogue's script skills, installed as a user would and called with real data.
+    @Test func theMarketScriptSkillsInstallAndAnswer() throws {
+        let work = try TemporaryDirectory()
+        let memento = try cli(work.path + "/home")
+        for skill in ["csv-stats", "json-query", "text-diff"] {
+            let installed = try memento.run(["install", Interop.repoRoot + "/Market/skills/" + skill])
+            #expect(installed.status == 0, "\(skill): \(installed.stderr)")
+        }
+        func call(_ tool: String, _ arguments: String) throws -> JSONValue? {
+            let run = try memento.run(["call", tool, "--args", arguments, "--json"])
+            #expect(run.status == 0, "\(tool): \(run.stderr)")
+            guard let text = run.json?["content"]?.arrayValue?.first?["text"]?.stringValue else { return run.json?["structuredContent"] }
+            return try? JSONValue.parse(text)
+        }
+        let stats = try call("csv-stats.summarize", #"{"csv_text": "city,temp\nOslo,4\nRome,18\nLima,\n"}"#)
+        #expect(stats?["rows"] == 3)
+        #expect(stats?["columns"]?["temp"]?["mean"]?.doubleValue == 11)
+        #expect(stats?["columns"]?["temp"]?["missing"] == 1)
+        #expect(stats?["columns"]?["city"]?["type"] == "text")
+        let names = try call("json-query.query", #"{"document": "{\"items\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}", "path": "items[*].name"}"#)
+        #expect(names?["values"] == ["a", "b"])
+        #expect(names?["matches"] == 2)
+        let diff = try call("text-diff.diff", #"{"before": "one\ntwo\n", "after": "one\nthree\n"}"#)
+        #expect(diff?["added"] == 1 && diff?["removed"] == 1)
+        #expect(diff?["diff"]?.stringValue?.contains("-two\n+three") == true)
+        let bad = try memento.run(["call", "json-query.query", "--args", #"{"document": "not json", "path": "$"}"#])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("document is not JSON"))
+    }
 }

@@ -6,6 +6,7 @@ import math
 import statistics
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 
 server = MCPServer(name="csv-stats", version="1.0.0")
 
@@ -24,10 +25,10 @@ def summarize(csv_text: str, delimiter: str = ",") -> dict:
     columns min, max, mean, median and standard deviation; for text columns the most common
     values."""
     if len(delimiter) != 1:
-        raise ValueError("delimiter must be one character")
+        raise ToolError("delimiter must be one character")
     reader = csv.DictReader(io.StringIO(csv_text), delimiter=delimiter)
     if not reader.fieldnames:
-        raise ValueError("the CSV has no header row")
+        raise ToolError("the CSV has no header row")
     rows = list(reader)
     columns = {}
     for name in reader.fieldnames:

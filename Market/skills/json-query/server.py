@@ -8,6 +8,7 @@ import json
 import re
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 
 server = MCPServer(name="json-query", version="1.0.0")
 
@@ -22,7 +23,7 @@ def _steps(path: str):
     while position < len(path):
         match = _STEP.match(path, position)
         if not match or match.end() == position:
-            raise ValueError(f"cannot read the path at character {position + 1}: {path[position:position + 20]!r}")
+            raise ToolError(f"cannot read the path at character {position + 1}: {path[position:position + 20]!r}")
         key, index, quoted = match.groups()
         steps.append(key if key is not None else quoted if quoted is not None else index)
         position = match.end()
@@ -49,7 +50,7 @@ def query(document: str, path: str) -> dict:
     try:
         data = json.loads(document)
     except json.JSONDecodeError as error:
-        raise ValueError(f"document is not JSON: {error}") from error
+        raise ToolError(f"document is not JSON: {error}") from error
     values = [data]
     for step in _steps(path):
         values = _apply(values, step)

@@ -104,6 +104,7 @@ enum SkillTemplates {
         """
 
         from mcp.server.mcpserver import MCPServer
+        from mcp.server.mcpserver.exceptions import ToolError
 
         server = MCPServer(name="\#(name)", version="0.1.0")
 
@@ -112,7 +113,9 @@ enum SkillTemplates {
         def hello(name: str) -> str:
             """Greets someone by name."""
             if not name:
-                raise ValueError("name must not be empty")
+                # ToolError: the caller sees this message; any other exception shows only
+                # "Error executing tool hello".
+                raise ToolError("name must not be empty")
             return f"Hello, {name}!"
 
 
