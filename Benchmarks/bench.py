@@ -110,12 +110,15 @@ def bench_verify(work):
     with open(os.path.join(corpus, "labels.json")) as handle:
         labels = json.load(handle)
     folders = sorted(labels)
-    ours = {}
-    start = time.perf_counter()
-    for folder in folders:
-        result = subprocess.run([MEMENTO, "verify", os.path.join(corpus, folder), "--json", "--static"], capture_output=True)
-        ours[folder] = json.loads(result.stdout)["verdict"] if result.stdout else "error"
-    ours_ms = (time.perf_counter() - start) * 1000 / len(folders)
+    # One process for every folder, as skill-scanner's scan-all below: the same work on each side.
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        result = subprocess.run([MEMENTO, "verify", *[os.path.join(corpus, folder) for folder in folders], "--json", "--static"], capture_output=True)
+        runs.append((time.perf_counter() - start) * 1000 / len(folders))
+    reports = json.loads(result.stdout) if result.stdout else []
+    ours = {folder: report.get("verdict", "error") for folder, report in zip(folders, reports)}
+    ours_ms = statistics.median(runs)
     if not os.access(scanner, os.X_OK):
         print(f"verify per skill: {ours_ms:.1f} ms; cisco-ai-skill-scanner not installed at {scanner}, no ratio")
         return
@@ -131,7 +134,7 @@ def bench_verify(work):
     speedup = theirs_ms / ours_ms
     verdict = "ok" if speedup >= 20 else "UNDER GOAL"
     ROWS.append(("verify", ours_ms, "skill-scanner", theirs_ms, speedup, 20, verdict))
-    print(f"{'static verify per skill, corpus (fresh process)':<42} {ours_ms:9.2f} ms   {'skill-scanner scan-all':<30} "
+    print(f"{'static verify per skill, corpus (one run)':<42} {ours_ms:9.2f} ms   {'skill-scanner scan-all':<30} "
           f"{theirs_ms:9.2f} ms   {speedup:5.1f}x faster  (goal >= 20x) {verdict}", flush=True)
     print(f"\n{'folder':<66} {'label':<10} {'memento':<8} skill-scanner")
     for folder in folders:

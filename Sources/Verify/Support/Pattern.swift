@@ -32,6 +32,16 @@ struct Pattern: @unchecked Sendable {
     private func results(in text: NSString, limit: Int = .max) -> [NSTextCheckingResult] {
         guard let regex, !(ScanBudget.current?.isExhausted ?? false) else { return [] }
         if !keywords.isEmpty, !Pattern.containsAnyASCIIWord(keywords, in: text as String) { return [] }
+        // Backtracking can only run away on long lines; text made of short lines is matched
+        // without progress callbacks, which cost more than the matching itself.
+        if Pattern.longestLine(in: text as String) <= Pattern.boundedLineLength {
+            var found: [NSTextCheckingResult] = []
+            regex.enumerateMatches(in: text as String, options: [], range: NSRange(location: 0, length: text.length)) { result, _, stop in
+                if let result { found.append(result) }
+                if found.count >= limit { stop.pointee = true }
+            }
+            return found
+        }
         let deadline = DispatchTime.now().uptimeNanoseconds + ScanBudget.perPatternNanoseconds
         var found: [NSTextCheckingResult] = []
         var callbacks: UInt = 0
@@ -51,6 +61,24 @@ struct Pattern: @unchecked Sendable {
     }
 
     func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
+
+    /// Lines up to this many bytes cannot make a pattern backtrack for long.
+    static let boundedLineLength = 4096
+
+    static func longestLine(in text: String) -> Int {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return 0 }
+            var longest = 0, start = 0
+            while start < bytes.count {
+                let rest = bytes.count - start
+                let end = memchr(base + start, 0x0A, rest).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? bytes.count
+                longest = max(longest, end - start)
+                start = end + 1
+            }
+            return longest
+        }
+    }
 
     /// Byte search with ASCII case folding; Foundation's case-insensitive `range(of:)` costs more
     /// than the regex it would save. Keywords are lowercase ASCII.

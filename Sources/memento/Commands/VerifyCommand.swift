@@ -25,6 +25,7 @@ struct VerifyCommand: ParsableCommand {
               memento verify csv-stats                 # the installed, active version
               memento verify ./csv-stats --json > report.json
               memento verify ./csv-stats --static      # no sandboxed run
+              memento verify skills/*/ --json          # several skills, one JSON array
               memento verify ./csv-stats --sarif > verify.sarif
               memento verify ./csv-stats --acknowledge CAP-UNDECLARED-HOST \\
                 --reason "host documented in the README"
@@ -33,8 +34,8 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var homeOptions: HomeOptions
 
-    @Argument(help: ArgumentHelp("A skill folder, a .skill archive, or the name of an installed skill.", valueName: "target"))
-    var path: String
+    @Argument(help: ArgumentHelp("Skill folders, .skill archives or names of installed skills; several are audited in one run.", valueName: "target"))
+    var targets: [String]
 
     @Flag(name: .long, help: "Print the report as JSON.")
     var json = false
@@ -56,7 +57,9 @@ struct VerifyCommand: ParsableCommand {
     var staticOnly = false
 
     func validate() throws {
+        if targets.isEmpty { throw ValidationError("name a skill folder, a .skill archive or an installed skill") }
         if json && sarif { throw ValidationError("choose one of --json and --sarif") }
+        if sarif && targets.count > 1 { throw ValidationError("--sarif reports one skill; run verify once per skill") }
         if Policy(rawValue: policy) == nil {
             throw ValidationError("unknown policy '\(policy)'; use one of: \(Policy.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -64,27 +67,51 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let folder = try resolveFolder()
-        defer { if let extracted = folder.extracted { try? FileSystem.removeTree(extracted) } }
-        let report: AuditReport
-        do {
-            report = try Auditor.audit(
-                folder: URL(fileURLWithPath: folder.path), folderName: folder.name,
-                policy: Policy(rawValue: policy) ?? .default,
-                acknowledged: acknowledge.map { Acknowledgement(ruleId: $0, reason: reason) },
-                sandbox: staticOnly ? nil : BubblewrapSandbox(home: homeOptions.resolvedHome))
-        } catch {
-            throw CommandError("verify could not audit '\(path)': \(error)")
+        // One sandbox for the run: finding bubblewrap, strace and python once, not per skill.
+        let sandbox: (any ExecutionSandbox)? = staticOnly ? nil : BubblewrapSandbox(home: homeOptions.resolvedHome)
+        var blocked = false
+        var reports: [JSONValue] = []
+        for target in targets {
+            let folder = try resolveFolder(target)
+            defer { if let extracted = folder.extracted { try? FileSystem.removeTree(extracted) } }
+            if let refusal = folder.refusal {
+                blocked = true
+                if json {
+                    reports.append(["target": .string(target), "verdict": "block", "error": .string(refusal)])
+                } else {
+                    print("verdict: block\nARCHIVE-REFUSED \(target): \(refusal)")
+                }
+                continue
+            }
+            let report: AuditReport
+            do {
+                report = try Auditor.audit(
+                    folder: URL(fileURLWithPath: folder.path), folderName: folder.name,
+                    policy: Policy(rawValue: policy) ?? .default,
+                    acknowledged: acknowledge.map { Acknowledgement(ruleId: $0, reason: reason) },
+                    sandbox: sandbox)
+            } catch {
+                throw CommandError("verify could not audit '\(target)': \(error)")
+            }
+            blocked = blocked || report.verdict == .block
+            if json {
+                reports.append((try? JSONValue.parse(JSONReport.render(report))) ?? ["target": .string(target), "error": "unreadable report"])
+            } else {
+                FileHandle.standardOutput.write(Data((sarif ? SARIFReport.render(report) : TextReport.render(report)).utf8))
+            }
         }
-        let rendered = json ? JSONReport.render(report) : sarif ? SARIFReport.render(report) : TextReport.render(report)
-        FileHandle.standardOutput.write(Data(rendered.utf8))
-        if report.verdict == .block { throw ExitCode(1) }
+        if json {
+            // One target keeps the single-report shape scripts already read.
+            let document = reports.count == 1 ? reports[0] : .array(reports)
+            FileHandle.standardOutput.write(Data((document.encoded(.pretty) + "\n").utf8))
+        }
+        if blocked { throw ExitCode(1) }
     }
 
     /// A folder to audit: the path itself, an archive extracted with the store's safe extractor
-    /// (an archive it refuses is a block), or an installed skill's active tree.
-    private func resolveFolder() throws -> (path: String, name: String?, extracted: String?) {
-        if FileSystem.isDirectory(path) { return (path, nil, nil) }
+    /// (an archive it refuses is a block, with the reason), or an installed skill's active tree.
+    private func resolveFolder(_ path: String) throws -> (path: String, name: String?, extracted: String?, refusal: String?) {
+        if FileSystem.isDirectory(path) { return (path, nil, nil, nil) }
         if FileSystem.exists(path) {
             let work = try FileSystem.makeTemporaryDirectory(prefix: "memento-verify")
             let root = work + "/skill"
@@ -93,14 +120,12 @@ struct VerifyCommand: ParsableCommand {
                 archive = try SkillArchive(path: path)
                 try archive?.extract(into: try TreeWriter(root: root))
             } catch {
-                try? FileSystem.removeTree(work)
-                print("verdict: block\nARCHIVE-REFUSED \(path): \(error)")
-                throw ExitCode(1)
+                return (root, nil, work, "\(error)")
             }
-            return (root, archive?.folderName, work)
+            return (root, archive?.folderName, work, nil)
         }
         if SkillName.isValid(path), let store = try homeOptions.readableStore(), (try? store.info(path)) != nil {
-            return (store.layout.current(path), path, nil)
+            return (store.layout.current(path), path, nil, nil)
         }
         throw CommandError("'\(path)' is not a folder, an archive or an installed skill")
     }
