@@ -13,25 +13,38 @@ struct BubblewrapSandbox: ExecutionSandbox {
     static let tracedCalls = "execve,execveat,connect,sendto,openat,open,creat,mkdir,mkdirat,unlink,unlinkat,rmdir,rename,renameat,renameat2,"
         + "symlink,symlinkat,link,linkat,truncate,chmod,fchmodat"
 
-    let bwrap: String?
-    let strace: String?
-    let unavailableReason: String?
     /// An installed script skill runs with its own Python environment, as it would for real.
     let environments: PythonEnvironments?
 
     init(home: String?) {
         environments = home.map { PythonEnvironments(home: $0) }
-        bwrap = BubblewrapSandbox.executable("bwrap")
-        strace = BubblewrapSandbox.executable("strace")
-        if bwrap == nil {
-            unavailableReason = "bubblewrap (bwrap) is not installed; install it (Debian: apt-get install bubblewrap) to run skills in a sandbox"
-        } else if strace == nil {
-            unavailableReason = "strace is not installed; install it (Debian: apt-get install strace) to observe skills in the sandbox"
-        } else if let bwrap, !BubblewrapSandbox.canCreateNamespaces(bwrap) {
-            unavailableReason = "bubblewrap cannot create namespaces here (unprivileged user namespaces are off)"
-        } else {
-            unavailableReason = nil
-        }
+    }
+
+    var bwrap: String? { Tools.found.bwrap }
+    var strace: String? { Tools.found.strace }
+    var unavailableReason: String? { Tools.found.unavailableReason }
+
+    /// Looked for once per process, and only when a skill is about to run: an install of many
+    /// instruction skills never starts bubblewrap.
+    private struct Tools {
+        let bwrap: String?
+        let strace: String?
+        let unavailableReason: String?
+
+        static let found: Tools = {
+            let bwrap = BubblewrapSandbox.executable("bwrap"), strace = BubblewrapSandbox.executable("strace")
+            let reason: String?
+            if bwrap == nil {
+                reason = "bubblewrap (bwrap) is not installed; install it (Debian: apt-get install bubblewrap) to run skills in a sandbox"
+            } else if strace == nil {
+                reason = "strace is not installed; install it (Debian: apt-get install strace) to observe skills in the sandbox"
+            } else if let bwrap, !BubblewrapSandbox.canCreateNamespaces(bwrap) {
+                reason = "bubblewrap cannot create namespaces here (unprivileged user namespaces are off)"
+            } else {
+                reason = nil
+            }
+            return Tools(bwrap: bwrap, strace: strace, unavailableReason: reason)
+        }()
     }
 
     func run(skillAt folder: URL, manifest: SkillManifest, calls: [SampleCall]) -> ExecutionTrace {
