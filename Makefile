@@ -104,7 +104,7 @@ BENCH_VENV ?= $(CURDIR)/.venv-bench
 bench-peers:
 	@[ -x $(BENCH_VENV)/bin/skill-scanner ] || { python3 -m venv $(BENCH_VENV) && $(BENCH_VENV)/bin/pip install -q --disable-pip-version-check cisco-ai-skill-scanner==2.3.2; }
 
-bench: release bench-peers
+bench: release venv bench-peers
 	Benchmarks/run.sh $(RELEASE_BIN)
 
 clean:
