@@ -67,19 +67,22 @@ struct CallCommand: ParsableCommand {
         guard case .object = arguments else { throw CommandError("--args must be a JSON object, found \(arguments.typeName)") }
         let skillName = tool.split(separator: ".").dropLast().joined(separator: ".")
         let seconds = timeout
-        let policy = ExecutionPolicy(inProcessSkills: inProcess ? [skillName] : []) { configuration in
+        var policy = ExecutionPolicy(inProcessSkills: inProcess ? [skillName] : []) { configuration in
             configuration.callTimeout = .milliseconds(Int64(seconds * 1000))
             configuration.forwardStderr = true
         }
-        let folder = skillDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        // A person may be at the terminal to answer a server's questions.
+        policy.mcpFeatures = MCPCommandSupport.features()
         if let (server, _) = MCPTool.split(tool) {
             // An external server's tool: mcp.json must load, and name the server.
-            _ = try MCPCommandSupport.server(named: server, in: try MCPConfigFile.load(home: homeOptions.resolvedHome))
+            let config = try MCPCommandSupport.server(named: server, in: try MCPConfigFile.load(home: homeOptions.resolvedHome))
+            policy.mcpServers = [server: config]
         }
+        let folder = skillDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         let registry = try homeOptions.toolRegistry(policy: policy, extraSkillFolders: folder.map { [$0] } ?? [])
         defer { registry.shutdown() }
         let result = try registry.call(tool, arguments: arguments)
-        if repetitions > 0 { try measure(registry, arguments) }
+        if repetitions > 0 { try measure(registry, skillName, arguments) }
         if json || !result.isError {
             Terminal.printJSON(result.output)
         }
@@ -90,7 +93,7 @@ struct CallCommand: ParsableCommand {
     }
 
     /// Times repetitions warm calls one by one; the first call above paid for loading or spawning.
-    private func measure(_ registry: ToolRegistry, _ arguments: JSONValue) throws {
+    private func measure(_ registry: ToolRegistry, _ skill: String, _ arguments: JSONValue) throws {
         let clock = ContinuousClock()
         var samples: [Duration] = []
         samples.reserveCapacity(repetitions)
@@ -104,7 +107,6 @@ struct CallCommand: ParsableCommand {
             String(format: "%.1f", Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6)
         }
         let total = samples.reduce(Duration.zero, +)
-        let skill = tool.split(separator: ".").dropLast().joined(separator: ".")
         let mode = registry.executionStatus(of: skill) ?? "?"
         if let load = registry.loadTime(of: skill) { Terminal.note("loaded in-process in \(micros(load)) µs") }
         Terminal.note("\(repetitions) calls (\(mode)): p50 \(micros(samples[samples.count / 2])) µs, p99 \(micros(samples[samples.count * 99 / 100])) µs, mean \(micros(total / repetitions)) µs")

@@ -25,7 +25,8 @@ struct ToolsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let registry = try homeOptions.toolRegistry(policy: ExecutionPolicy())
+        // Listing reads manifests only: no settings, no servers, nothing started.
+        let registry = ToolRegistry(skills: try homeOptions.registeredSkills())
         if json {
             Terminal.printJSON(.array(registry.tools.map(\.json)))
             return
@@ -47,8 +48,8 @@ struct ToolsCommand: ParsableCommand {
 }
 
 extension HomeOptions {
-    /// The registry over every installed skill, each read from its active tree.
-    func toolRegistry(policy: ExecutionPolicy, extraSkillFolders: [String] = []) throws -> ToolRegistry {
+    /// Every installed skill, read from its active tree, then `extraSkillFolders`.
+    func registeredSkills(extraSkillFolders: [String] = []) throws -> [RegisteredSkill] {
         var skills: [RegisteredSkill] = []
         if let store = try readableStore() {
             for installed in try store.list() {
@@ -60,15 +61,19 @@ extension HomeOptions {
             let name = (folder as NSString).lastPathComponent
             skills.append(try RegisteredSkill.read(root: folder, fallbackName: name, fallbackVersion: "0.0.0", fallbackDescription: ""))
         }
+        return skills
+    }
+
+    /// A registry that runs tools: `policy` (which the caller fills with what it decides: where
+    /// skills run, what MCP servers may ask of it, which external servers exist) plus what the
+    /// home holds: each skill's settings, the crash log, Python environments, the result spill.
+    func toolRegistry(policy: ExecutionPolicy, extraSkillFolders: [String] = []) throws -> ToolRegistry {
         var policy = policy
         policy.settings = try SkillSettings.load(home: resolvedHome)
         policy.crashLog = StoreCrashLog(home: resolvedHome)
         policy.pythonEnvironments = PythonEnvironments(home: resolvedHome)
-        policy.mcpFeatures = MCPCommandSupport.features()
         policy.mcpSpill = SpillPolicy(directory: resolvedHome + "/mcp/results")
-        // A broken mcp.json matters only to a call of one of its tools (CallCommand loads it then).
-        policy.mcpServers = (try? MCPConfigFile.load(home: resolvedHome))?.servers ?? [:]
-        return ToolRegistry(skills: skills, policy: policy)
+        return ToolRegistry(skills: try registeredSkills(extraSkillFolders: extraSkillFolders), policy: policy)
     }
 }
 
