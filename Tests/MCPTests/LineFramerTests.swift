@@ -36,6 +36,28 @@ struct LineFramerTests {
         #expect(frame([Array("one\r\ntw".utf8), Array("o\r".utf8), Array("\n".utf8)]) == ["line:one", "line:two"])
     }
 
+    /// A line spanning reads grows in a heap buffer kept between lines, and moves once into a
+    /// mapping past 1 MiB: both paths, and the switch back, must hand out exactly the bytes read.
+    @Test func linesThatSpanReadsAreExactOnBothSidesOfTheMappingThreshold() {
+        let large = (0..<(3 << 20)).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+        var stream: [UInt8] = Array("small-1".utf8) + [0x0A] + large + [0x0A] + Array("small-2".utf8) + [0x0A]
+        stream += large.prefix(1 << 20) + [0x0A]
+        var framer = LineFramer()
+        var lines: [[UInt8]] = []
+        for start in stride(from: 0, to: stream.count, by: 65_536) {
+            stream[start..<min(start + 65_536, stream.count)].withUnsafeBytes { chunk in
+                framer.consume(chunk) { event in
+                    if case .line(let line) = event { lines.append(Array(line)) }
+                }
+            }
+        }
+        #expect(lines.count == 4)
+        #expect(lines.first == Array("small-1".utf8))
+        #expect(lines.dropFirst().first == large)
+        #expect(lines.dropFirst(2).first == Array("small-2".utf8))
+        #expect(lines.last.map { Array($0) } == Array(large.prefix(1 << 20)))
+    }
+
     @Test func incompleteLineWaitsForItsNewline() {
         #expect(frame([Array("partial".utf8)]).isEmpty)
     }

@@ -9,10 +9,10 @@ import Darwin
 ///
 /// Each input byte is scanned once (with `memchr`) and copied at most once: a line that arrives
 /// whole inside one chunk is handed out straight from that chunk, and only a line split across
-/// chunks is accumulated in `pending`, which grows with realloc(3) (see `PendingBytes`). A line
-/// longer than `maxLineBytes` is dropped whole and the framer resyncs at the next `\n`, so a
-/// runaway peer cannot grow memory without bound. One framer per stream: copies share `pending`.
-public struct LineFramer: Sendable {
+/// chunks is accumulated in `pending` (see `PendingBytes`). A line longer than `maxLineBytes` is
+/// dropped whole and the framer resyncs at the next `\n`, so a runaway peer cannot grow memory
+/// without bound. Not copyable: one framer per stream, owning its buffer.
+public struct LineFramer: ~Copyable, Sendable {
     public enum Event {
         /// One line without its terminator (`\n` or `\r\n`). Valid only during the callback.
         case line(UnsafeBufferPointer<UInt8>)
@@ -95,19 +95,23 @@ public struct LineFramer: Sendable {
     }
 }
 
-/// The bytes of a line that spans reads, in an anonymous mapping that grows with mremap(2):
-/// pages move instead of being copied, so a 16 MiB line read 64 KiB at a time is copied once,
-/// and transparent huge pages (where the system allows them) cut its page faults 512-fold.
+/// The bytes of a line that spans reads. A small line grows with realloc(3) and its buffer is
+/// kept for the next one; a line past `mappedAbove` moves once into an anonymous mapping that
+/// grows with mremap(2), so a 16 MiB line read 64 KiB at a time is copied once rather than at
+/// every doubling, with transparent huge pages where the system allows them, and is unmapped
+/// when the line ends: one huge line must not pin its memory for the connection's life.
 final class PendingBytes: @unchecked Sendable {
+    static let mappedAbove = 1 << 20
     private var base: UnsafeMutableRawPointer?
     private(set) var count = 0
     private var capacity = 0
+    private var mapped = false
 
     /// False when memory ran out; the bytes held so far are unchanged.
     func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return true }
         let needed = count + bytes.count
-        if needed > capacity && !grow(to: max(needed, capacity * 2, 1 << 21)) { return false }
+        if needed > capacity && !grow(to: max(needed, capacity * 2, 4096)) { return false }
         guard let base else { return false }
         memcpy(base + count, source, bytes.count)
         count = needed
@@ -115,15 +119,24 @@ final class PendingBytes: @unchecked Sendable {
     }
 
     private func grow(to size: Int) -> Bool {
-        let mapped: UnsafeMutableRawPointer?
-        if let base {
-            mapped = memento_mremap_grow(base, capacity, size)
+        let moved: UnsafeMutableRawPointer?
+        if mapped, let base {
+            moved = memento_mremap_grow(base, capacity, size)
+        } else if size > Self.mappedAbove {
+            moved = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            if let moved, moved != MAP_FAILED, let base {
+                memcpy(moved, base, count)
+                free(base)
+            }
         } else {
-            mapped = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            moved = realloc(base, size)
         }
-        guard let mapped, mapped != MAP_FAILED else { return false }
-        _ = madvise(mapped, size, MADV_HUGEPAGE)
-        base = mapped
+        guard let moved, moved != MAP_FAILED else { return false }
+        if size > Self.mappedAbove {
+            mapped = true
+            _ = madvise(moved, size, MADV_HUGEPAGE)
+        }
+        base = moved
         capacity = size
         return true
     }
@@ -138,12 +151,20 @@ final class PendingBytes: @unchecked Sendable {
 
     var isEmpty: Bool { count == 0 }
 
+    /// Empties the buffer at the end of a line; only a mapped (large) one is given back.
     func reset() {
-        if let base { munmap(base, capacity) }
-        base = nil
         count = 0
-        capacity = 0
+        if mapped { release() }
     }
 
-    deinit { reset() }
+    private func release() {
+        if let base {
+            if mapped { munmap(base, capacity) } else { free(base) }
+        }
+        base = nil
+        capacity = 0
+        mapped = false
+    }
+
+    deinit { release() }
 }
