@@ -359,11 +359,16 @@ def bench_mcp(work):
     # a client reads results over a connection's life (one process start for all eight).
     results = 8
     message = os.path.join(work, "results-16MiB.jsonl")
-    line = json.dumps({"jsonrpc": "2.0", "id": 7, "result": {"content": [{"type": "text", "text": "x" * (16 << 20)}], "isError": False}})
+    # The largest result the client accepts: the whole line, envelope included, is 16 MiB.
+    envelope = json.dumps({"jsonrpc": "2.0", "id": 7, "result": {"content": [{"type": "text", "text": ""}], "isError": False}})
+    line = json.dumps({"jsonrpc": "2.0", "id": 7, "result": {"content": [{"type": "text", "text": "x" * ((16 << 20) - len(envelope))}], "isError": False}})
+    assert len(line) == 16 << 20
     with open(message, "w") as handle:
         for _ in range(results):
             handle.write(line + "\n")
     reader = os.path.join(os.path.dirname(MEMENTO), "mcp-read-bench")
+    proof = subprocess.run(["bash", "-c", f"'{reader}' < '{message}'"], check=True, capture_output=True, text=True).stdout.split()
+    assert int(proof[0]) == results, f"the reader read {proof[0]} of {results} results"
     ours_read = timed(["bash", "-c", f"cat '{message}' | '{reader}' > /dev/null"], repeat=9) / results
     cat_read = timed(["bash", "-c", f"cat '{message}' | cat > /dev/null"], repeat=9) / results
     ratio = ours_read / cat_read
