@@ -50,6 +50,12 @@ struct ScriptSkillTests {
         #expect(installed.status == 0, "\(installed.stderr)")
         let python = work.path + "/home/envs/word-tools/0.1.0/bin/python"
         #expect(FileManager.default.isExecutableFile(atPath: python), "the skill's own environment")
+        // The audit ran the skill in the sandbox with that environment: it started and answered.
+        let audited = try memento.run(["verify", "word-tools", "--json"])
+        let exec = audited.json?["layers"]?.arrayValue?.first { $0["name"] == "exec" }
+        #expect(exec?["status"] == "ran", "\(audited.stdout)")
+        let incomplete = (audited.json?["findings"]?.arrayValue ?? []).filter { $0["ruleId"] == "EXEC-DID-NOT-RUN" }.compactMap { $0["evidence"]?.stringValue }
+        #expect(incomplete.count == 1 && incomplete.first?.hasPrefix("crash: crashed") == true, "only the crash tool falls short: \(incomplete)")
 
         let tools = try memento.run(["tools", "--json"])
         #expect(tools.json?.arrayValue?.compactMap { $0["name"]?.stringValue }.sorted() == ["word-tools.crash", "word-tools.hello"])

@@ -65,16 +65,7 @@ struct InstallCommand: ParsableCommand {
         let store = try homeOptions.writableStore()
         let audit = AuditGate(policy: Policy(rawValue: policy) ?? .default,
                               acknowledged: acknowledge.map { Acknowledgement(ruleId: $0, reason: reason) }, quiet: json, store: store)
-        let environments = PythonEnvironments(home: homeOptions.resolvedHome)
-        // Audited first; a Python script skill's environment is built before the store commits,
-        // so a failed pip install refuses the install instead of leaving a skill that cannot run.
-        let gate: InstallGate = { staged in
-            let verdict = try audit(staged)
-            if staged.kind == .script {
-                try environments.prepare(try SkillManifest.load(from: URL(fileURLWithPath: staged.root + "/" + SkillManifest.fileName)))
-            }
-            return verdict
-        }
+        let gate: InstallGate = { try audit($0) }
         var outcomes: [InstallOutcome] = []
         if frozen {
             let home = homeOptions.resolvedHome

@@ -1,11 +1,14 @@
 import Foundation
 import MementoCore
+import PluginHost
 import SkillStore
 import Verify
 
-/// The install gate: every skill is audited in staging before the store commits to it.
-/// `block` refuses the install and shows the report; `warn` installs and lists the warnings
-/// (or refuses under the strict policy).
+/// The install gate, for install and update alike: every skill is audited in staging before the
+/// store commits to it. `block` refuses the install and shows the report; `warn` installs and
+/// lists the warnings (or refuses under the strict policy). A Python script skill that passes gets
+/// its environment before the commit, so a failed pip install refuses the install instead of
+/// leaving a skill that cannot run.
 struct AuditGate {
     let policy: Policy
     let acknowledged: [Acknowledgement]
@@ -18,7 +21,11 @@ struct AuditGate {
     }
 
     func callAsFunction(_ staged: StagedSkill) throws -> String? {
-        let fingerprint = policy.fingerprint(acknowledged: acknowledged)
+        let sandbox = BubblewrapSandbox(home: store.layout.home)
+        let executable: Set<SkillKind> = [.native, .ffi, .script]
+        // A verdict reached without running the skill must not stand in for one that ran it.
+        let ran = executable.contains(staged.kind) && sandbox.unavailableReason == nil ? "+exec" : ""
+        let fingerprint = policy.fingerprint(acknowledged: acknowledged) + ran
         let audit: CachedAudit
         if let cached = try store.cachedAudit(tree: staged.treeSha256, rules: RuleCatalogue.version, policy: fingerprint) {
             audit = cached
@@ -26,7 +33,7 @@ struct AuditGate {
             let report: AuditReport
             do {
                 report = try Auditor.audit(folder: URL(fileURLWithPath: staged.root), folderName: staged.name, policy: policy,
-                                           acknowledged: acknowledged, sandbox: BubblewrapSandbox(home: store.layout.home))
+                                           acknowledged: acknowledged, sandbox: sandbox)
             } catch {
                 throw Refusal(description: "verify could not audit \(staged.name) \(staged.version): \(error)")
             }
@@ -44,6 +51,11 @@ struct AuditGate {
             }
         case .pass:
             break
+        }
+        if staged.kind == .script {
+            // Usually built already by the audit's sandboxed run; not when the verdict was cached
+            // or the sandbox is missing.
+            try PythonEnvironments(home: store.layout.home).prepare(try SkillManifest.load(from: URL(fileURLWithPath: staged.root + "/" + SkillManifest.fileName)))
         }
         return "\(audit.verdict) rules \(RuleCatalogue.version)"
     }

@@ -59,6 +59,14 @@ struct BubblewrapSandbox: ExecutionSandbox {
             return trace
         }
         defer { try? FileSystem.removeTree(work) }
+        // A script skill runs with the environment it will have once installed; building it here
+        // is why the audit runs only skills the static layers did not already block.
+        do {
+            try environments?.prepare(manifest)
+        } catch {
+            trace.startFailure = error.description
+            return trace
+        }
         let interpreter = BubblewrapSandbox.pythonInterpreter()
         // /tmp is a fresh tmpfs inside; what the skill needs from the host's /tmp comes back read-only.
         var visible = [root]

@@ -22,6 +22,10 @@ struct ExecutionLayer: AuditLayer {
             return .skipped(reason: "nothing to run: only native, FFI and script skills execute")
         }
         if let reason = sandbox.unavailableReason { return .skipped(reason: reason) }
+        // Code the static layers already block is not worth running, nor installing packages for.
+        if context.findings.contains(where: { $0.blocking && $0.confidence == .high }) {
+            return .skipped(reason: "the static layers already block this skill")
+        }
         let calls = manifest.tools.map { SampleCall(tool: $0.name, arguments: SampleArguments.generate(for: $0.inputSchema)) }
         let trace = sandbox.run(skillAt: context.tree.root, manifest: manifest, calls: calls)
         context.findings += Self.findings(trace, manifest: manifest)
