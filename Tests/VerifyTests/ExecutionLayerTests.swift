@@ -15,6 +15,10 @@ struct ExecutionLayerTests {
             ["type": "object"],
             ["type": "object", "properties": ["nested": ["type": "object", "properties": ["flag": ["type": "boolean"]], "required": ["flag"]]], "required": ["nested"]],
             ["type": "object", "properties": ["choice": ["oneOf": [["type": "integer", "minimum": 1], ["type": "string"]]]], "required": ["choice"]],
+            ["type": "object", "properties": ["code": ["type": "string", "maxLength": 2], "level": ["type": "integer", "maximum": 0],
+                                              "below": ["type": "integer", "exclusiveMaximum": -3], "ratio": ["type": "number", "minimum": -1, "maximum": 0.25],
+                                              "tiny": ["type": "number", "exclusiveMaximum": 0]],
+             "required": ["code", "level", "below", "ratio", "tiny"]],
         ]
         for schema in schemas {
             let sample = SampleArguments.generate(for: schema)
@@ -44,7 +48,28 @@ struct ExecutionLayerTests {
             """, into: &trace)
         #expect(trace.spawned.map(\.path) == ["/usr/bin/curl"], "the entry program and a failed exec are not spawns")
         #expect(trace.network.map(\.path) == ["[2001:db8::1]:8443", "10.0.0.2:53"], "AF_UNIX is not the network")
-        #expect(trace.homeWrites.map(\.path) == ["/root/.profile", "/tmp/home/notes \"draft\".txt"])
+        #expect(trace.homeWrites.map(\.path) == [".profile", "notes \"draft\".txt"], "home-relative")
         #expect(trace.writes.map(\.path) == ["/srv/skill/cache/x", "/var/spool/cron/crontabs/root"])
+    }
+
+    @Test func aCrashedOrHungCallIsReportedAndAToolErrorIsNot() throws {
+        let manifest = try JSONDecoder().decode(SkillManifest.self, from: Data(#"""
+            {"manifest_version": 1, "name": "demo", "version": "1.0.0", "kind": "script", "description": "Demo. Use for tests.",
+             "entry": {"command": "python3"}, "tools": []}
+            """#.utf8))
+        var trace = ExecutionTrace()
+        trace.calls = [.init(tool: "a", outcome: .answered), .init(tool: "b", outcome: .toolError("bad input")),
+                       .init(tool: "c", outcome: .crashed("killed by signal 11")), .init(tool: "d", outcome: .timedOut("10 s"))]
+        let evidence = ExecutionLayer.findings(trace, manifest: manifest).filter { $0.ruleId == "EXEC-DID-NOT-RUN" }.map(\.evidence)
+        #expect(evidence == ["c: crashed: killed by signal 11", "d: timed out: 10 s"])
+    }
+
+    @Test func homeWritesAreJudgedByTheirPlaceInHome() {
+        #expect(ExecutionLayer.isPersistence(".bashrc"))
+        #expect(ExecutionLayer.isPersistence(".ssh/authorized_keys"))
+        #expect(ExecutionLayer.isPersistence(".ssh"))
+        #expect(!ExecutionLayer.isPersistence("projects/.bashrc"))
+        #expect(!ExecutionLayer.isPersistence(".bashrc.bak"))
+        #expect(!ExecutionLayer.isPersistence(".sshd-notes"))
     }
 }

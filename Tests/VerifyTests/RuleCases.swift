@@ -258,13 +258,14 @@ enum RuleCases {
                  negativeRun: ran(#"41 connect(3, {sa_family=AF_INET, sin_port=htons(443), sin_addr=inet_addr("203.0.113.7")}, 16) = -1 ENETUNREACH (Network is unreachable)"#)),
         RuleCase(ruleId: "EXEC-HOME-PERSISTENCE", positive: scripted, negative: scripted,
                  positiveRun: ran(#"41 openat(AT_FDCWD, "/tmp/home/.ssh/authorized_keys", O_WRONLY|O_CREAT|O_APPEND, 0600) = 3"#),
-                 negativeRun: ran(#"41 openat(AT_FDCWD, "/tmp/home/.ssh/known_hosts", O_RDONLY|O_CLOEXEC) = 3"#)),
+                 negativeRun: ran(#"41 openat(AT_FDCWD, "/tmp/home/projects/.ssh-keys/notes.txt", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 3"#,
+                                  #"41 openat(AT_FDCWD, "/tmp/home/projects/.profile.bak", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 3"#)),
         RuleCase(ruleId: "EXEC-HOME-WRITE", positive: scripted, negative: script("print('hi')\n", manifest: F.manifest(extra: #", "python": {"requirements": []}"#)),
                  positiveRun: ran(#"41 mkdir("/tmp/home/.cache/demo", 0777) = 0"#),
                  negativeRun: ran(#"41 mkdir("/tmp/work/cache", 0777) = 0"#)),
         RuleCase(ruleId: "EXEC-SYSTEM-WRITE", positive: scripted, negative: scripted,
                  positiveRun: ran(#"41 openat(AT_FDCWD, "/etc/cron.d/demo", O_WRONLY|O_CREAT|O_TRUNC, 0644) = -1 EROFS (Read-only file system)"#),
-                 negativeRun: ran(#"41 openat(AT_FDCWD, "/etc/ssl/certs/ca-certificates.crt", O_RDONLY|O_CLOEXEC) = 3"#)),
+                 negativeRun: ran(#"41 openat(AT_FDCWD, "/tmp/work/etc/cron.d/demo", O_WRONLY|O_CREAT|O_TRUNC, 0644) = 3"#)),
         RuleCase(ruleId: "EXEC-OUTSIDE-WRITE", positive: scripted, negative: scripted,
                  positiveRun: ran(#"41 openat(AT_FDCWD, "output.json", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0666) = -1 EROFS (Read-only file system)"#),
                  negativeRun: ran(#"41 openat(AT_FDCWD, "/tmp/tmpa1b2c3/output.json", O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0666) = 3"#,
@@ -274,7 +275,8 @@ enum RuleCases {
                  negativeRun: ran(#"42 execve("/usr/bin/git", ["git", "log"], 0x7ffd0 /* 8 vars */) = 0"#)),
         RuleCase(ruleId: "EXEC-DID-NOT-RUN", positive: scripted, negative: scripted,
                  positiveRun: RecordedSandbox(strace: "", startFailure: "the server exited with status 1"),
-                 negativeRun: RecordedSandbox(strace: #"41 openat(AT_FDCWD, "server.py", O_RDONLY|O_CLOEXEC) = 3"#)),
+                 negativeRun: RecordedSandbox(strace: #"41 openat(AT_FDCWD, "server.py", O_RDONLY|O_CLOEXEC) = 3"#,
+                                              outcome: .toolError("convert: no such file"))),
     ]
 }
 
@@ -282,12 +284,14 @@ enum RuleCases {
 struct RecordedSandbox: ExecutionSandbox {
     let strace: String
     var startFailure: String?
+    /// How every sample call ended.
+    var outcome = ExecutionTrace.Outcome.answered
     var unavailableReason: String? { nil }
 
     func run(skillAt folder: URL, manifest: SkillManifest, calls: [SampleCall]) -> ExecutionTrace {
         var trace = ExecutionTrace()
         trace.startFailure = startFailure
-        trace.calls = calls.map { ($0.tool, "ok") }
+        trace.calls = calls.map { .init(tool: $0.tool, outcome: outcome) }
         SystemCallLog(workDirectories: ["/tmp"], homes: ["/tmp/home", "/root"], skillFolder: folder.path, entryPrograms: ["/usr/bin/python3"])
             .read(strace, into: &trace)
         return trace

@@ -30,6 +30,8 @@ struct BubblewrapSandbox: ExecutionSandbox {
         let bwrap: String?
         let strace: String?
         let unavailableReason: String?
+        /// The interpreter `python3` really is (not a version manager's shim), for script skills.
+        let python: String?
 
         static let found: Tools = {
             let bwrap = BubblewrapSandbox.executable("bwrap"), strace = BubblewrapSandbox.executable("strace")
@@ -43,7 +45,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
             } else {
                 reason = nil
             }
-            return Tools(bwrap: bwrap, strace: strace, unavailableReason: reason)
+            return Tools(bwrap: bwrap, strace: strace, unavailableReason: reason, python: BubblewrapSandbox.pythonInterpreter())
         }()
     }
 
@@ -67,7 +69,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
             trace.startFailure = error.description
             return trace
         }
-        let interpreter = BubblewrapSandbox.pythonInterpreter()
+        let interpreter = manifest.kind == .script ? Tools.found.python : nil
         // /tmp is a fresh tmpfs inside; what the skill needs from the host's /tmp comes back read-only.
         var visible = [root]
         if let environment = environments?.path(skill: manifest.name, version: manifest.version.description), FileManager.default.fileExists(atPath: environment) {
@@ -107,17 +109,17 @@ struct BubblewrapSandbox: ExecutionSandbox {
         for call in calls {
             do {
                 let result = try registry.call(manifest.name + "." + call.tool, arguments: call.arguments)
-                trace.calls.append((call.tool, result.errorMessage.map { "tool error: \($0)" } ?? "ok"))
+                trace.calls.append(.init(tool: call.tool, outcome: result.errorMessage.map(ExecutionTrace.Outcome.toolError) ?? .answered))
             } catch {
                 let text = error.description
                 if case .runner(.timedOut) = error {
-                    trace.calls.append((call.tool, "timed out: \(text)"))
+                    trace.calls.append(.init(tool: call.tool, outcome: .timedOut(text)))
                 } else if case .runner(.crashed) = error {
-                    trace.calls.append((call.tool, "crashed: \(text)"))
+                    trace.calls.append(.init(tool: call.tool, outcome: .crashed(text)))
                 } else if trace.calls.isEmpty && trace.startFailure == nil {
                     trace.startFailure = text
                 } else {
-                    trace.calls.append((call.tool, "crashed: \(text)"))
+                    trace.calls.append(.init(tool: call.tool, outcome: .crashed(text)))
                 }
             }
         }

@@ -8,10 +8,15 @@ struct ExecutionLayer: AuditLayer {
     let name = LayerName.exec
     let sandbox: (any ExecutionSandbox)?
 
-    /// Home-relative paths whose modification is persistence or credential tampering.
+    /// Home-relative files, and folders (ending in /), whose modification is persistence or
+    /// credential tampering.
     static let persistencePaths = [".bashrc", ".bash_profile", ".bash_login", ".profile", ".zshrc", ".zprofile", ".zshenv", ".pam_environment",
                                    ".xprofile", ".ssh/", ".config/autostart/", ".config/systemd/", ".local/share/systemd/", ".config/fish/",
                                    "Library/LaunchAgents/", ".local/bin/", ".gitconfig", ".npmrc", ".pypirc"]
+
+    static func isPersistence(_ homeRelative: String) -> Bool {
+        persistencePaths.contains { $0.hasSuffix("/") ? homeRelative.hasPrefix($0) || homeRelative + "/" == $0 : homeRelative == $0 }
+    }
     static let systemDirectories = ["/etc/", "/usr/", "/bin/", "/sbin/", "/lib/", "/lib64/", "/boot/", "/var/spool/", "/var/lib/", "/opt/", "/srv/"]
     /// At most this many events of one rule are reported; the rest add nothing to the verdict.
     static let evidencePerRule = 5
@@ -43,11 +48,9 @@ struct ExecutionLayer: AuditLayer {
         if permissions.network.isEmpty { add(RuleCatalogue.execNetwork, trace.network) }
         let declaredPaths = permissions.filesystem.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
         func declared(_ path: String) -> Bool { declaredPaths.contains { (path + "/").hasPrefix($0) } }
-        let persistence = trace.homeWrites.filter { event in
-            persistencePaths.contains { event.path.contains("/" + $0) || event.path.hasSuffix("/" + $0) }
-        }
+        let persistence = trace.homeWrites.filter { isPersistence($0.path) }
         add(RuleCatalogue.execHomePersistence, persistence)
-        add(RuleCatalogue.execHomeWrite, trace.homeWrites.filter { event in !persistence.contains(event) && !declared(event.path) })
+        add(RuleCatalogue.execHomeWrite, trace.homeWrites.filter { event in !isPersistence(event.path) && !declared("~/" + event.path) })
         let system = trace.writes.filter { event in systemDirectories.contains { event.path.hasPrefix($0) } }
         add(RuleCatalogue.execSystemWrite, system)
         add(RuleCatalogue.execOutsideWrite, trace.writes.filter { event in !system.contains(event) && !declared(event.path) })
@@ -55,8 +58,12 @@ struct ExecutionLayer: AuditLayer {
         add(RuleCatalogue.execSpawn, trace.spawned.filter { !executables.contains(($0.path as NSString).lastPathComponent) })
         var incomplete: [ExecutionTrace.Event] = []
         if let failure = trace.startFailure { incomplete.append(.init(summary: "did not start: \(failure)", path: "")) }
-        for call in trace.calls where call.outcome.hasPrefix("crashed") || call.outcome.hasPrefix("timed out") {
-            incomplete.append(.init(summary: "\(call.tool): \(call.outcome)", path: ""))
+        for call in trace.calls {
+            switch call.outcome {
+            case .crashed(let how): incomplete.append(.init(summary: "\(call.tool): crashed: \(how)", path: ""))
+            case .timedOut(let how): incomplete.append(.init(summary: "\(call.tool): timed out: \(how)", path: ""))
+            case .answered, .toolError: break
+            }
         }
         add(RuleCatalogue.execDidNotRun, incomplete)
         return findings

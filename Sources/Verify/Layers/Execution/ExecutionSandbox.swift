@@ -11,7 +11,7 @@ public protocol ExecutionSandbox: Sendable {
 }
 
 /// One tool call with arguments generated from its schema.
-public struct SampleCall: Sendable, Equatable {
+public struct SampleCall: Sendable {
     public let tool: String
     public let arguments: JSONValue
 
@@ -22,10 +22,11 @@ public struct SampleCall: Sendable, Equatable {
 }
 
 /// What a skill did in the sandbox, from its system calls.
-public struct ExecutionTrace: Sendable, Equatable {
+public struct ExecutionTrace: Sendable {
     /// One system call worth reporting: what it was and its result, as strace printed them.
     public struct Event: Sendable, Equatable {
         public let summary: String
+        /// The file or address it concerned; for a write in home, relative to home.
         public let path: String
 
         public init(summary: String, path: String) {
@@ -34,8 +35,26 @@ public struct ExecutionTrace: Sendable, Equatable {
         }
     }
 
-    /// Each sample call and how it ended ("ok", "tool error: …", "crashed: …").
-    public var calls: [(tool: String, outcome: String)] = []
+    /// How a sample call ended.
+    public enum Outcome: Sendable, Equatable {
+        case answered
+        /// The tool ran and reported a failure: it was observed all the same.
+        case toolError(String)
+        case crashed(String)
+        case timedOut(String)
+    }
+
+    public struct Call: Sendable {
+        public let tool: String
+        public let outcome: Outcome
+
+        public init(tool: String, outcome: Outcome) {
+            self.tool = tool
+            self.outcome = outcome
+        }
+    }
+
+    public var calls: [Call] = []
     /// Set when the skill could not be started at all.
     public var startFailure: String?
     /// Programs started by the skill (the skill's own entry program excluded).
@@ -44,13 +63,8 @@ public struct ExecutionTrace: Sendable, Equatable {
     public var network: [Event] = []
     /// Files created, written, renamed or removed outside the work directory and /tmp.
     public var writes: [Event] = []
-    /// The same, under the (throwaway) home directory.
+    /// The same, in the (throwaway) home directory; paths relative to it.
     public var homeWrites: [Event] = []
 
     public init() {}
-
-    public static func == (lhs: ExecutionTrace, rhs: ExecutionTrace) -> Bool {
-        lhs.calls.map { "\($0.tool)=\($0.outcome)" } == rhs.calls.map { "\($0.tool)=\($0.outcome)" } && lhs.startFailure == rhs.startFailure
-            && lhs.spawned == rhs.spawned && lhs.network == rhs.network && lhs.writes == rhs.writes && lhs.homeWrites == rhs.homeWrites
-    }
 }

@@ -26,19 +26,30 @@ public enum SampleArguments {
             let count = Int(keywords["minItems"]?.int64Value ?? 0)
             return .array(Array(repeating: value(for: keywords["items"] ?? [:], depth: depth + 1), count: min(count, 4)))
         case "integer":
-            let low = keywords["minimum"]?.doubleValue ?? keywords["exclusiveMinimum"].flatMap(\.doubleValue).map { $0 + 1 } ?? 1
-            return .number(JSONNumber(Int64(low.rounded(.up))))
+            let value = bounded(keywords, preferred: 1, step: 1).rounded(.up)
+            return .number(JSONNumber(Int64(max(min(value, 9e15), -9e15))))
         case "number":
-            let low = keywords["minimum"]?.doubleValue ?? keywords["exclusiveMinimum"].flatMap(\.doubleValue).map { $0 + 0.5 } ?? 1
-            return JSONNumber(low).map(JSONValue.number) ?? 1
+            return JSONNumber(bounded(keywords, preferred: 1, step: 0.5)).map(JSONValue.number) ?? 1
         case "boolean":
             return false
         case "null":
             return .null
         default:
-            let length = max(Int(keywords["minLength"]?.int64Value ?? 0), 4)
+            let longest = Int(keywords["maxLength"]?.int64Value ?? 64)
+            let length = min(max(Int(keywords["minLength"]?.int64Value ?? 0), min(4, longest)), longest)
             if keywords["contentEncoding"]?.stringValue == "base64" { return "c2FtcGxl" }
             return .string(String("sample-text".prefix(length).padding(toLength: length, withPad: "x", startingAt: 0)))
         }
+    }
+
+    /// `preferred` moved inside the bounds: up to the lower one, then down to the upper one
+    /// (`step` inside an exclusive bound).
+    private static func bounded(_ keywords: [String: JSONValue], preferred: Double, step: Double) -> Double {
+        var value = preferred
+        if let low = keywords["minimum"]?.doubleValue { value = max(value, low) }
+        if let low = keywords["exclusiveMinimum"]?.doubleValue { value = max(value, low + step) }
+        if let high = keywords["maximum"]?.doubleValue { value = min(value, high) }
+        if let high = keywords["exclusiveMaximum"]?.doubleValue { value = min(value, high - step) }
+        return value
     }
 }

@@ -62,8 +62,8 @@ public struct SystemCallLog: Sendable {
         // The skill's own folder is read-only wherever it lies, even inside /tmp.
         if under(skillFolder) {
             trace.writes.append(.init(summary: summary, path: normalized))
-        } else if homes.contains(where: under) {
-            trace.homeWrites.append(.init(summary: summary, path: normalized))
+        } else if let home = homes.first(where: under) {
+            trace.homeWrites.append(.init(summary: summary, path: String(normalized.dropFirst(home.count).drop { $0 == "/" })))
         } else if !workDirectories.contains(where: under) {
             trace.writes.append(.init(summary: summary, path: normalized))
         }
