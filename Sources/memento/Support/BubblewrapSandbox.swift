@@ -30,8 +30,6 @@ struct BubblewrapSandbox: ExecutionSandbox {
         let bwrap: String?
         let strace: String?
         let unavailableReason: String?
-        /// The interpreter `python3` really is (not a version manager's shim), for script skills.
-        let python: String?
 
         static let found: Tools = {
             let bwrap = BubblewrapSandbox.executable("bwrap"), strace = BubblewrapSandbox.executable("strace")
@@ -45,7 +43,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
             } else {
                 reason = nil
             }
-            return Tools(bwrap: bwrap, strace: strace, unavailableReason: reason, python: BubblewrapSandbox.pythonInterpreter())
+            return Tools(bwrap: bwrap, strace: strace, unavailableReason: reason)
         }()
     }
 
@@ -69,7 +67,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
             trace.startFailure = error.description
             return trace
         }
-        let interpreter = manifest.kind == .script ? Tools.found.python : nil
+        let interpreter = manifest.kind == .script ? BubblewrapSandbox.python : nil
         // /tmp is a fresh tmpfs inside; what the skill needs from the host's /tmp comes back read-only.
         var visible = [root]
         if let environment = environments?.path(skill: manifest.name, version: manifest.version.description), FileManager.default.fileExists(atPath: environment) {
@@ -149,8 +147,11 @@ struct BubblewrapSandbox: ExecutionSandbox {
         return nil
     }
 
-    /// The interpreter `python3` really is, found outside the sandbox once.
-    static func pythonInterpreter() -> String? {
+    /// The interpreter `python3` really is (not a version manager's shim), found outside the
+    /// sandbox once per process and only when a script skill runs.
+    static let python: String? = pythonInterpreter()
+
+    private static func pythonInterpreter() -> String? {
         guard let python = executable("python3") else { return nil }
         let output = run([python, "-c", "import sys; print(sys.executable)"])
         return output.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
