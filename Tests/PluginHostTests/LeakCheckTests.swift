@@ -36,8 +36,7 @@ struct LeakCheckTests {
 
     /// valgrind from PATH. Missing is a failure, not a skip: the promise would go unchecked.
     static func valgrind() -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { $0 + "/valgrind" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        Subprocess.executablePath(named: "valgrind")
     }
 
     /// Compiles the harness into the workspace; `skipFree` never releases a result.

@@ -138,12 +138,10 @@ final class ChildProcess: Sendable {
     // MARK: Spawning
 
     private static func resolveExecutable(_ spec: LaunchSpec, label: String) throws(MCPError) -> String {
-        if spec.command.contains("/") { return spec.command }
         let path = spec.environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") where !directory.isEmpty {
-            let candidate = "\(directory)/\(spec.command)"
-            if access(candidate, X_OK) == 0 { return candidate }
+        guard let found = Subprocess.executablePath(named: spec.command, searchPath: path) else {
+            throw MCPError(.spawnFailed, server: label, "command '\(spec.command)' not found in PATH (\(path)); give an absolute path or set PATH in the server's env")
         }
-        throw MCPError(.spawnFailed, server: label, "command '\(spec.command)' not found in PATH (\(path)); give an absolute path or set PATH in the server's env")
+        return found
     }
 }

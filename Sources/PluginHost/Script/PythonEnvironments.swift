@@ -43,50 +43,43 @@ public struct PythonEnvironments: Sendable {
         let final = path(skill: manifest.name, version: manifest.version.description)
         guard interpreter(skill: manifest.name, version: manifest.version.description) == nil else { return }
         let building = final + ".building-\(getpid())"
-        do {
-            try FileManager.default.createDirectory(atPath: root + "/" + manifest.name, withIntermediateDirectories: true)
-        } catch {
-            throw PythonEnvironmentError(skill: manifest.name, step: "creating \(root)", output: "\(error)")
-        }
-        try? FileManager.default.removeItem(atPath: building)
         do throws(PythonEnvironmentError) {
+            try step("creating \(root)", skill: manifest.name) { () throws(FileSystemError) in
+                try FileSystem.makeDirectories(root + "/" + manifest.name)
+                if FileSystem.exists(building) { try FileSystem.removeTree(building) }
+            }
             try run([python, "-m", "venv", building], skill: manifest.name, step: "\(python) -m venv")
             // `--` keeps a requirement that starts with '-' from being read as a pip option.
             try run([building + "/bin/python", "-m", "pip", "install", "--disable-pip-version-check", "--quiet", "--"] + requirements,
                     skill: manifest.name, step: "pip install \(requirements.joined(separator: " "))")
-            guard rename(building, final) == 0 else {
-                throw PythonEnvironmentError(skill: manifest.name, step: "moving the environment into place", output: String(cString: strerror(errno)))
+            try step("moving the environment into place", skill: manifest.name) { () throws(FileSystemError) in
+                try FileSystem.rename(building, to: final)
             }
         } catch {
-            try? FileManager.default.removeItem(atPath: building)
+            try? FileSystem.removeTree(building)
             throw error
         }
     }
 
-    /// Removes every environment of `skill`, or only those of versions not in `keeping`.
-    public func remove(skill: String, keeping: Set<String> = []) {
-        let folder = root + "/" + skill
-        for version in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where !keeping.contains(version) {
-            try? FileManager.default.removeItem(atPath: folder + "/" + version)
-        }
-        if keeping.isEmpty { try? FileManager.default.removeItem(atPath: folder) }
+    /// Removes every environment of `skill`.
+    public func remove(skill: String) {
+        try? FileSystem.removeTree(root + "/" + skill)
     }
 
+    private func step(_ name: String, skill: String, _ body: () throws(FileSystemError) -> Void) throws(PythonEnvironmentError) {
+        do { try body() } catch { throw PythonEnvironmentError(skill: skill, step: name, output: error.description) }
+    }
+
+    /// pip and venv run through `Subprocess`, like every child: own process group, and they die
+    /// with memento.
     private func run(_ argv: [String], skill: String, step: String) throws(PythonEnvironmentError) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = argv
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw PythonEnvironmentError(skill: skill, step: step, output: "\(error)")
+        switch Subprocess.run(argv) {
+        case .failure(let failure):
+            throw PythonEnvironmentError(skill: skill, step: step, output: failure.description)
+        case .success(let done) where done.status != 0:
+            throw PythonEnvironmentError(skill: skill, step: step, output: done.stdout + done.stderr)
+        case .success:
+            return
         }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw PythonEnvironmentError(skill: skill, step: step, output: text) }
     }
 }

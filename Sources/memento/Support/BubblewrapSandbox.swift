@@ -140,11 +140,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
     }
 
     static func executable(_ name: String) -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
+        Subprocess.executablePath(named: name)
     }
 
     /// The interpreter `python3` really is (not a version manager's shim), found outside the
@@ -163,16 +159,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
 
     /// stdout of a short command, or nil when it fails.
     private static func run(_ argv: [String]) -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return nil }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
+        guard case .success(let done) = Subprocess.run(argv), done.status == 0 else { return nil }
+        return done.stdout
     }
 }
