@@ -11,6 +11,8 @@ public struct MCPTool: Sendable, Equatable {
     public let description: String?
     public let inputSchema: JSONValue
     public let outputSchema: JSONValue?
+    /// `outputSchema` compiled once, when the tool is listed, not at every call.
+    public let outputValidator: JSONSchemaValidator?
     /// Untrusted hints (`readOnlyHint`, `destructiveHint`, …), passed on as they came.
     public let annotations: JSONValue?
 
@@ -24,6 +26,7 @@ public struct MCPTool: Sendable, Equatable {
         // A tool without parameters still has an object schema; be lenient with servers that omit it.
         self.inputSchema = json["inputSchema"] ?? ["type": "object"]
         self.outputSchema = json["outputSchema"]
+        self.outputValidator = outputSchema.map { JSONSchemaValidator(schema: $0) }
         self.annotations = json["annotations"]
     }
 

@@ -39,9 +39,9 @@ extension ToolCallResult {
         var warnings: [String] = []
         var structured = result["structuredContent"]
         // Validate only successful results: an error result need not match the schema.
-        if !isError, let schema = tool?.outputSchema {
+        if !isError, let validator = tool?.outputValidator {
             if let value = structured {
-                let problems = JSONSchemaValidator(schema: schema).validate(value)
+                let problems = validator.validate(value)
                 if !problems.isEmpty {
                     warnings.append("structuredContent does not match the outputSchema of \(tool?.qualifiedName ?? "the tool"); using the text content (\(problems.prefix(3).joined(separator: "; ")))")
                     structured = nil

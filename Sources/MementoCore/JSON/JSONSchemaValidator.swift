@@ -13,12 +13,15 @@ import Foundation
 /// The schema is compiled once, at `init`, into nodes that hold each keyword decoded, so a
 /// validation looks nothing up by name. A value that conforms is checked without building a
 /// single message; only a failing one is walked again to say why.
-public struct JSONSchemaValidator: Sendable {
+public struct JSONSchemaValidator: Sendable, Equatable {
     public let root: JSONValue
     private let compiled: SchemaNode
     /// Every local `$ref` target reachable from the root, compiled once each.
     private let references: [String: SchemaNode]
     static let maxDepth = 64
+
+    /// Two validators are the same when they were compiled from the same schema.
+    public static func == (lhs: JSONSchemaValidator, rhs: JSONSchemaValidator) -> Bool { lhs.root == rhs.root }
 
     public init(schema: JSONValue) {
         root = schema

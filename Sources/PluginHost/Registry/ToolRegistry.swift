@@ -94,7 +94,7 @@ public final class ToolRegistry: @unchecked Sendable {
             return try callExternal(qualifiedName, on: config, arguments: arguments)
         }
         let tool = try tool(named: qualifiedName)
-        let problems = validator(for: qualifiedName, tool).validate(arguments, at: "arguments")
+        let problems = validator(for: qualifiedName, schema: tool.spec.inputSchema).validate(arguments, at: "arguments")
         guard problems.isEmpty else {
             return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; "))
         }
@@ -167,15 +167,18 @@ public final class ToolRegistry: @unchecked Sendable {
         guard let tool = tools.first(where: { $0.qualifiedName == qualifiedName }) else {
             throw .unknownTool(qualifiedName, available: tools.map(\.qualifiedName))
         }
-        let problems = JSONSchemaValidator(schema: tool.inputSchema).validate(arguments, at: "arguments")
+        // A server may change its tools (list_changed): its schema is compared, not assumed.
+        let problems = validator(for: qualifiedName, schema: tool.inputSchema, mayChange: true).validate(arguments, at: "arguments")
         guard problems.isEmpty else { return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; ")) }
         return try server.call(tool: tool.name, arguments: arguments)
     }
 
-    private func validator(for qualifiedName: String, _ tool: RegisteredTool) -> JSONSchemaValidator {
+    /// The compiled schema of a tool. A skill's schemas are fixed when the registry reads its
+    /// manifest; an external server's are checked against the cached one.
+    private func validator(for qualifiedName: String, schema: JSONValue, mayChange: Bool = false) -> JSONSchemaValidator {
         lock.withLock {
-            if let known = validators[qualifiedName] { return known }
-            let made = JSONSchemaValidator(schema: tool.spec.inputSchema)
+            if let known = validators[qualifiedName], !mayChange || known.root == schema { return known }
+            let made = JSONSchemaValidator(schema: schema)
             validators[qualifiedName] = made
             return made
         }
@@ -188,11 +191,7 @@ public final class ToolRegistry: @unchecked Sendable {
         let made: Backend
         if skill.kind == .script {
             var config = try ScriptSkill.serverConfig(root: skill.root, environments: policy.pythonEnvironments)
-            if let wrap = policy.commandWrapper {
-                let argv = wrap([config.command] + config.arguments)
-                config.command = argv[0]
-                config.arguments = Array(argv.dropFirst())
-            }
+            (config.command, config.arguments) = wrapped(config.command, config.arguments)
             made = .mcp(MCPBackend(client: MCPClient(config: config, features: policy.mcpFeatures, spill: policy.mcpSpill), server: skill.name))
         } else if policy.inProcessSkills.contains(skill.name) {
             do {
@@ -215,11 +214,13 @@ public final class ToolRegistry: @unchecked Sendable {
         configuration.crashLog = policy.crashLog
         configuration.version = skill.version
         policy.configureRunner(&configuration)
-        if let wrap = policy.commandWrapper {
-            let argv = wrap([configuration.executable] + configuration.arguments)
-            configuration.executable = argv[0]
-            configuration.arguments = Array(argv.dropFirst())
-        }
+        (configuration.executable, configuration.arguments) = wrapped(configuration.executable, configuration.arguments)
         return .runner(RunnerClient(skill: skill.name, configuration: configuration))
+    }
+
+    /// A program and its arguments as the policy's `commandWrapper` would start them.
+    private func wrapped(_ program: String, _ arguments: [String]) -> (String, [String]) {
+        guard let argv = policy.commandWrapper?([program] + arguments), let first = argv.first else { return (program, arguments) }
+        return (first, Array(argv.dropFirst()))
     }
 }

@@ -26,20 +26,14 @@ final class MCPBackend: Sendable {
         let result = try wait { client in try await client.callTool(name, arguments: arguments) }
         if result.isError { return .failure(code: "tool_error", message: result.text) }
         var output: [String: JSONValue] = ["content": .array(result.content)]
-        if let structured = result.structuredContent { output = ["structuredContent": structured, "content": .array(result.content)] }
+        output["structuredContent"] = result.structuredContent
         if !result.warnings.isEmpty { output["warnings"] = .array(result.warnings.map(JSONValue.string)) }
         if let spilled = result.spilledTo { output["spilledTo"] = .string(spilled) }
         return ToolResult(output: .object(output))
     }
 
     func shutdown() {
-        let done = DispatchSemaphore(value: 0)
-        let client = client
-        Task {
-            await client.shutdown()
-            done.signal()
-        }
-        done.wait()
+        _ = try? wait { client in await client.shutdown() }
     }
 
     private func wait<T: Sendable>(_ body: @escaping @Sendable (MCPClient) async throws -> T) throws(ToolCallError) -> T {

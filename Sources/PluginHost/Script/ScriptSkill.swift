@@ -5,7 +5,13 @@ import MementoCore
 /// A script skill is an MCP server on stdio that the skill folder describes: `entry.command`
 /// and `entry.args`, run in the skill's folder, with its Python environment first on PATH when
 /// it has one (see `PythonEnvironments`).
-enum ScriptSkill {
+public enum ScriptSkill {
+    /// The program `entry.command` names: a path with a slash is relative to the skill's folder,
+    /// a bare name is looked up on PATH when started.
+    public static func program(command: String, root: String) -> String {
+        command.contains("/") && !command.hasPrefix("/") ? root + "/" + command : command
+    }
+
     static func serverConfig(root: String, environments: PythonEnvironments?) throws(ToolCallError) -> MCPServerConfig {
         let manifest: SkillManifest
         do {
@@ -16,7 +22,7 @@ enum ScriptSkill {
         guard let command = manifest.entry?.command, !command.isEmpty else {
             throw .manifest(ManifestError(file: root + "/" + SkillManifest.fileName, field: "entry.command", problem: "expected the program that serves MCP on stdio"))
         }
-        var program = command.contains("/") && !command.hasPrefix("/") ? root + "/" + command : command
+        var program = program(command: command, root: root)
         var environment: [String: String] = [:]
         if let environments, let python = environments.interpreter(skill: manifest.name, version: manifest.version.description) {
             let bin = (python as NSString).deletingLastPathComponent

@@ -32,7 +32,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
         let unavailableReason: String?
 
         static let found: Tools = {
-            let bwrap = BubblewrapSandbox.executable("bwrap"), strace = BubblewrapSandbox.executable("strace")
+            let bwrap = Subprocess.executablePath(named: "bwrap"), strace = Subprocess.executablePath(named: "strace")
             let reason: String?
             if bwrap == nil {
                 reason = "bubblewrap (bwrap) is not installed; install it (Debian: apt-get install bubblewrap) to run skills in a sandbox"
@@ -131,16 +131,10 @@ struct BubblewrapSandbox: ExecutionSandbox {
         return trace
     }
 
-    /// A script skill's own entry file, when it names one in its folder.
+    /// The program a script skill's entry starts, as the registry starts it.
     static func entryPaths(_ manifest: SkillManifest, root: String) -> [String] {
         guard let command = manifest.entry?.command else { return [] }
-        if command.hasPrefix("/") { return [command] }
-        if command.contains("/") { return [root + "/" + command] }
-        return executable(command).map { [$0] } ?? []
-    }
-
-    static func executable(_ name: String) -> String? {
-        Subprocess.executablePath(named: name)
+        return Subprocess.executablePath(named: ScriptSkill.program(command: command, root: root)).map { [$0] } ?? []
     }
 
     /// The interpreter `python3` really is (not a version manager's shim), found outside the
@@ -148,7 +142,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
     static let python: String? = pythonInterpreter()
 
     private static func pythonInterpreter() -> String? {
-        guard let python = executable("python3") else { return nil }
+        guard let python = Subprocess.executablePath(named: "python3") else { return nil }
         let output = run([python, "-c", "import sys; print(sys.executable)"])
         return output.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
     }
