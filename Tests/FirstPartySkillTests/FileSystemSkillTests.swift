@@ -100,10 +100,12 @@ struct FileSystemSkillTests {
         let sandbox = try Sandbox()
         let relative = try FirstParty.registry("fs", settings: ["roots": ["relative/path"]])
         #expect(try relative.expectFailure("fs.list", [:]) == "invalid_settings")
-        let missing = try FirstParty.registry("fs", settings: ["roots": .string(sandbox.base + "/nope")])
+        let missing = try FirstParty.registry("fs", settings: ["roots": [.string(sandbox.base + "/nope")]])
         #expect(try missing.expectFailure("fs.list", [:]) == "invalid_settings")
+        #expect(try missing.call("fs.list", arguments: [:]).errorMessage?.contains("does not exist") == true, "the root is checked, not just decoded")
         let wrongType = try FirstParty.registry("fs", settings: ["roots": 5])
         #expect(try wrongType.expectFailure("fs.list", [:]) == "invalid_settings")
+        #expect(try wrongType.call("fs.list", arguments: [:]).errorMessage?.contains("do not decode") == true)
     }
 
     @Test func behavesTheSameInARunner() throws {

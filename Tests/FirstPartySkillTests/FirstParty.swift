@@ -7,8 +7,7 @@ import TestSupport
 /// The first-party skills as `make plugins` builds them (.build/first-party-skills/NAME), called
 /// through the registry exactly as `memento call` calls them, with the settings a test gives.
 enum FirstParty {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    static let built = ProcessInfo.processInfo.environment["MEMENTO_FIRST_PARTY_SKILLS"] ?? repository + "/.build/first-party-skills"
+    static let built = ProcessInfo.processInfo.environment["MEMENTO_FIRST_PARTY_SKILLS"] ?? Repository.root + "/.build/first-party-skills"
 
     struct NotBuilt: Error, CustomStringConvertible {
         let name: String
@@ -52,10 +51,8 @@ final class Sandbox {
     var outside: String { base + "/outside" }
 
     init() throws {
-        var template = Array((FileManager.default.temporaryDirectory.path + "/memento-first-party.XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
         // Canonical, as the skills report paths after resolving symlinks.
-        base = URL(fileURLWithPath: String(cString: made)).resolvingSymlinksInPath().path
+        base = URL(fileURLWithPath: try FileSystem.makeTemporaryDirectory(prefix: "memento-first-party")).resolvingSymlinksInPath().path
         try FileManager.default.createDirectory(atPath: base + "/root", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: base + "/outside", withIntermediateDirectories: true)
     }
@@ -72,5 +69,5 @@ final class Sandbox {
 
     var settings: JSONValue { ["roots": [.string(root)]] }
 
-    deinit { try? FileManager.default.removeItem(atPath: base) }
+    deinit { try? FileSystem.removeTree(base) }
 }

@@ -77,7 +77,6 @@ struct ServeTests {
         #expect(report["slow"]?["isError"] == false)
         #expect(report["slow"]?["text"] == "slept 2.5", "a script skill's content blocks pass through as they are")
         #expect((report["slow"]?["progress"]?.arrayValue?.count ?? 0) >= 2, "a heartbeat while the tool runs: \(report["slow"] ?? .null)")
-        #expect((report["cancel_returned_after"]?.doubleValue ?? 99) < 2)
         #expect(report["cancelled_work_finished"] == false, "cancelling stops the skill's process before it finishes")
         #expect(report["after_cancel"]?["isError"] == false)
         #expect(report["prompts"] == ["notes"])
@@ -165,20 +164,18 @@ struct ServeProtocolTests {
         let home = work.path + "/home"
         #expect(try CLI(home: home).run(["install", Interop.repoRoot + "/Market/skills/checksum-tools"]).status == 0)
         let output = work.path + "/fuzz"
-        let clock = ContinuousClock()
-        var run: CLI.Result?
-        let elapsed = try clock.measure {
-            run = try CLI.runProgram("/usr/bin/timeout", ["240", fuzzer, "--mode", "all", "--protocol", "stdio",
+        // A hang would end at `timeout`, with a non-zero status.
+        let run = try CLI.runProgram("/usr/bin/timeout", ["240", fuzzer, "--mode", "all", "--protocol", "stdio",
                                                           "--endpoint", "\(CLI.binary) serve --home \(home)",
                                                           "--runs", "10", "--runs-per-type", "5", "--phase", "both", "--seed", "20261125",
                                                           "--no-network", "--timeout", "20", "--output-dir", output])
-        }
-        #expect(run?.status == 0, "\(run?.stderr.suffix(2000) ?? "")")
-        #expect(elapsed < .seconds(240))
+        #expect(run.status == 0, "\(run.stderr.suffix(2000))")
         let summary = try JSONValue.parse(bytes: Data(contentsOf: URL(fileURLWithPath: output + "/run_summary.json")))
         #expect(summary["status"] == "completed")
         #expect(summary["tool_discovery"]?["tool_count"] == 2)
-        for (name, tool) in summary["tools"]?["by_name"]?.objectValue ?? [:] {
+        let tools = summary["tools"]?["by_name"]?.objectValue ?? [:]
+        #expect(tools.keys.sorted() == ["checksum-tools.adler32", "checksum-tools.crc32"], "every tool was fuzzed")
+        for (name, tool) in tools {
             #expect(tool["outcomes"]?["crashed"] == 0, "\(name)")
             #expect(tool["outcomes"]?["anomaly"] == 0, "\(name)")
             #expect(tool["outcomes"]?["exceptions"] == 0, "\(name)")

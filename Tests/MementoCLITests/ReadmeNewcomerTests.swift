@@ -7,8 +7,6 @@ import TestSupport
 /// under five minutes. The test runs the README's own block, so the two cannot drift apart.
 @Suite("README: a native skill in five minutes", .timeLimit(.minutes(6)))
 struct ReadmeNewcomerTests {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().path
     static let begin = "<!-- newcomer:native-skill:begin -->"
     static let end = "<!-- newcomer:native-skill:end -->"
 
@@ -34,7 +32,7 @@ struct ReadmeNewcomerTests {
     }
 
     @Test func theREADMEsNativeSkillWalkthroughRunsAsWrittenInUnderFiveMinutes() throws {
-        let readme = try String(contentsOfFile: ReadmeNewcomerTests.repositoryRoot + "/README.md", encoding: .utf8)
+        let readme = try String(contentsOfFile: Repository.root + "/README.md", encoding: .utf8)
         let script = try ReadmeNewcomerTests.walkthrough(in: readme).get()
         // Every step of the promise is in the block: nobody can shorten the walkthrough and keep the test green.
         for step in ["$B skill new ", "$B skill build ", "$B skill pack ", "$B install ", "$B call "] {
@@ -45,7 +43,7 @@ struct ReadmeNewcomerTests {
         let temporary = try TemporaryDirectory()
         let work = temporary.path + "/checkout"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        try FileManager.default.createSymbolicLink(atPath: work + "/SkillSDK", withDestinationPath: ReadmeNewcomerTests.repositoryRoot + "/SkillSDK")
+        try FileManager.default.createSymbolicLink(atPath: work + "/SkillSDK", withDestinationPath: Repository.root + "/SkillSDK")
         let home = temporary.path + "/home"
 
         let clock = ContinuousClock()

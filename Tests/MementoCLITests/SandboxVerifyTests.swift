@@ -127,8 +127,7 @@ struct SandboxVerifyTests {
 
     @Test func nativeAndFFISkillsRunInARunnerInsideTheSandbox() throws {
         let work = try TemporaryDirectory()
-        let checksum = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-            + "/Market/skills/checksum-tools"
+        let checksum = Repository.root + "/Market/skills/checksum-tools"
         let observed = Self.report(try CLI(home: work.path + "/home").run(["verify", checksum, "--json"]))
         #expect(observed.exec?["status"] == "ran")
         #expect(observed.verdict == "pass", "\(observed.evidence)")

@@ -33,7 +33,7 @@ final class PluginWorkspace {
     ]
 
     init() throws {
-        root = try TemporaryPath.make("memento-plugins")
+        root = try FileSystem.makeTemporaryDirectory(prefix: "memento-plugins")
     }
 
     deinit { try? FileSystem.removeTree(root) }

@@ -17,7 +17,7 @@ final class CatalogueFixture {
     init(skills names: [(String, String)] = [("csv-tool", "1.0.0"), ("json-tool", "1.0.0")],
          shardSize: Int = CatalogueBuilder.defaultShardSize) throws
     {
-        root = try TemporaryPath.make("memento-market")
+        root = try FileSystem.makeTemporaryDirectory(prefix: "memento-market")
         rootKey = try CatalogueBuilder.generateKeys(in: root + "/keys").root
         for (name, version) in names { try writeSkill(name, version: version) }
         try CatalogueBuilder.build(skills: skills, catalogue: catalogue, keys: keys, shardSize: shardSize)

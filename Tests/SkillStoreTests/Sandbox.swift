@@ -11,7 +11,7 @@ final class Sandbox {
     var layout: StoreLayout { StoreLayout(home: home) }
 
     init() throws {
-        root = try TemporaryPath.make("memento-test")
+        root = try FileSystem.makeTemporaryDirectory(prefix: "memento-test")
     }
 
     deinit { try? FileSystem.removeTree(root) }

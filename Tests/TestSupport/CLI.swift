@@ -81,7 +81,7 @@ public final class TemporaryDirectory {
     public let path: String
 
     public init() throws {
-        path = try TemporaryPath.make("memento-cli")
+        path = try FileSystem.makeTemporaryDirectory(prefix: "memento-cli")
     }
 
     deinit { try? FileSystem.removeTree(path) }

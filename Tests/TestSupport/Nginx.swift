@@ -11,7 +11,7 @@ public final class Nginx {
     private let process: Process
 
     public init(serving root: String, rate: String = "0", locations: String = "") throws {
-        directory = try TemporaryPath.make("memento-nginx")
+        directory = try FileSystem.makeTemporaryDirectory(prefix: "memento-nginx")
         failFlag = directory + "/fail"
         port = try Nginx.freePort()
         for folder in ["tmp", "logs"] { try FileManager.default.createDirectory(atPath: directory + "/" + folder, withIntermediateDirectories: true) }
@@ -71,17 +71,26 @@ public final class Nginx {
     }
 
     public static func freePort() throws -> Int {
+        let (socketFD, port) = try boundSocket()
+        close(socketFD)
+        return port
+    }
+
+    /// A TCP socket bound to 127.0.0.1 on a port the kernel chose, for the caller to close.
+    public static func boundSocket() throws -> (fd: Int32, port: Int) {
         let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socketFD) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketFD, $0, length) } }
-        guard bound == 0 else { throw FileSystemError("bind", "127.0.0.1:0") }
+        guard bound == 0 else {
+            close(socketFD)
+            throw FileSystemError("bind", "127.0.0.1:0")
+        }
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketFD, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return (socketFD, Int(UInt16(bigEndian: address.sin_port)))
     }
 
     public static func accepts(port: Int) -> Bool {

@@ -32,11 +32,8 @@ static int append(growing *buffer, const char *data, size_t len) {
   return 1;
 }
 
-static size_t on_body(char *data, size_t size, size_t count, void *context) {
-  return append(context, data, size * count) ? size * count : 0;
-}
-
-static size_t on_header(char *data, size_t size, size_t count, void *context) {
+/* Body and header bytes alike go to a `growing` buffer, which refuses what passes its limit. */
+static size_t collect(char *data, size_t size, size_t count, void *context) {
   return append(context, data, size * count) ? size * count : 0;
 }
 
@@ -78,9 +75,9 @@ void plugin_http_perform(const plugin_http_request *request, plugin_http_respons
   curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, request->timeout_ms);
   curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)request->max_bytes);
-  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, collect);
   curl_easy_setopt(easy, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, collect);
   curl_easy_setopt(easy, CURLOPT_HEADERDATA, &head);
   curl_easy_setopt(easy, CURLOPT_USERAGENT, "memento-http/1");
   curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");

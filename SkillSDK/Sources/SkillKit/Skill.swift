@@ -102,7 +102,7 @@ public struct NoSettings: Decodable, Sendable {}
 /// The members of the request envelope the host sends: `{"tool": NAME, "arguments": {…},
 /// "settings": {…}}`. Arguments and settings decode separately, so a bad setting is never
 /// blamed on the caller.
-public enum EnvelopeKey: String, CodingKey {
+enum EnvelopeKey: String, CodingKey {
     case tool, arguments, settings
 }
 

@@ -223,8 +223,6 @@ public enum FileSystem {
         return names
     }
 
-    /// Removes a file or a whole tree, making read-only directories writable first. Never follows
-    /// a symlink: a link is removed, not what it points to.
     /// A new, private (0700) folder under the system's temporary directory; the caller removes it.
     public static func makeTemporaryDirectory(prefix: String) throws(FileSystemError) -> String {
         let pattern = FileManager.default.temporaryDirectory.appendingPathComponent(prefix + "-XXXXXX").path
@@ -233,6 +231,8 @@ public enum FileSystem {
         return String(cString: made)
     }
 
+    /// Removes a file or a whole tree, making read-only directories writable first. Never follows
+    /// a symlink: a link is removed, not what it points to.
     public static func removeTree(_ path: String) throws(FileSystemError) {
         guard linkStatus(path) != nil else { return }
         try removeTree(bytes: Array(path.utf8))

@@ -4,7 +4,7 @@ import MementoCore
 public enum JSONReport {
     public static func render(_ report: AuditReport) -> String { value(of: report).encoded(.pretty) + "\n" }
 
-    static func value(of report: AuditReport) -> JSONValue {
+    public static func value(of report: AuditReport) -> JSONValue {
         var target: [String: JSONValue] = ["name": .string(report.target.name), "treeHash": .string(report.target.treeHash),
                                            "path": .string(report.target.path)]
         target["version"] = report.target.version.map(JSONValue.string) ?? .null

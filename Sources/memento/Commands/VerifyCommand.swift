@@ -77,7 +77,7 @@ struct VerifyCommand: ParsableCommand {
             if let refusal = folder.refusal {
                 blocked = true
                 if json {
-                    reports.append(["target": .string(target), "verdict": "block", "error": .string(refusal)])
+                    reports.append(["target": ["path": .string(target)], "verdict": "block", "error": .string(refusal)])
                 } else {
                     print("verdict: block\nARCHIVE-REFUSED \(target): \(refusal)")
                 }
@@ -95,7 +95,7 @@ struct VerifyCommand: ParsableCommand {
             }
             blocked = blocked || report.verdict == .block
             if json {
-                reports.append((try? JSONValue.parse(JSONReport.render(report))) ?? ["target": .string(target), "error": "unreadable report"])
+                reports.append(JSONReport.value(of: report))
             } else {
                 FileHandle.standardOutput.write(Data((sarif ? SARIFReport.render(report) : TextReport.render(report)).utf8))
             }

@@ -8,7 +8,6 @@ skill writes when it finishes, so the test can tell a cancelled call really stop
 import json
 import os
 import sys
-import time
 
 import anyio
 from mcp import Client, StdioServerParameters
@@ -45,10 +44,8 @@ async def scenario(mode, marker, command):
         slow = await client.call_tool("slowpoke.slow", {"seconds": 2.5, "marker": marker + ".done"}, progress_callback=on_progress)
         report["slow"] = {"isError": slow.is_error, "text": text_of(slow), "progress": updates}
 
-        started = time.monotonic()
         with anyio.move_on_after(1.0):
             await client.call_tool("slowpoke.slow", {"seconds": 4, "marker": marker})
-        report["cancel_returned_after"] = round(time.monotonic() - started, 2)
         # Long enough for the cancelled call to have finished, had cancelling not stopped it.
         await anyio.sleep(3.5)
         report["cancelled_work_finished"] = os.path.exists(marker)

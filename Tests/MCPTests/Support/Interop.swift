@@ -7,12 +7,7 @@ import TestSupport
 
 /// Finds the Python peers the lead's Makefile installs into `<repo>/.venv-mcp`.
 enum Interop {
-    static let repoRoot: String = {
-        // Tests/MCPTests/Support/Interop.swift → the repository root, four levels up.
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    static var repoRoot: String { Repository.root }
 
     static var venvBin: String { repoRoot + "/.venv-mcp/bin" }
     static var fixtureScript: String { repoRoot + "/Tests/MCPTests/Fixtures/fixture_server.py" }
