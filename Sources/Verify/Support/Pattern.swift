@@ -62,6 +62,11 @@ struct Pattern: @unchecked Sendable {
 
     func matches(_ text: String) -> Bool { firstMatch(in: text) != nil }
 
+    /// `text` with full Unicode case folding when it has any non-ASCII byte, else unchanged.
+    static func caseFolded(_ text: String) -> String {
+        text.utf8.contains { $0 >= 0x80 } ? text.folding(options: .caseInsensitive, locale: nil) : text
+    }
+
     /// Lines up to this many bytes cannot make a pattern backtrack for long.
     static let boundedLineLength = 4096
 
@@ -81,9 +86,11 @@ struct Pattern: @unchecked Sendable {
     }
 
     /// Byte search with ASCII case folding; Foundation's case-insensitive `range(of:)` costs more
-    /// than the regex it would save. Keywords are lowercase ASCII.
+    /// than the regex it would save. Keywords are lowercase ASCII. Non-ASCII text is case-folded
+    /// first, because the regex (ICU, case-insensitive) also matches `ſ` as s and `K` (Kelvin) as
+    /// k: a pre-filter blind to those would let them hide a payload.
     static func containsAnyASCIIWord(_ keywords: [String], in text: String) -> Bool {
-        var text = text
+        var text = Pattern.caseFolded(text)
         return text.withUTF8 { bytes in
             keywords.contains { keyword in
                 let needle = Array(keyword.utf8)

@@ -47,7 +47,8 @@ final class Haystack {
     private var cache: [String: Bool] = [:]
 
     init(_ text: String) {
-        var bytes = text.lowercased().utf8.map { $0 == 0 ? CChar(32) : CChar(bitPattern: $0) }
+        // Folded as the case-insensitive regex folds (see `Pattern.containsAnyASCIIWord`).
+        var bytes = Pattern.caseFolded(text).lowercased().utf8.map { $0 == 0 ? CChar(32) : CChar(bitPattern: $0) }
         bytes.append(0)
         self.bytes = bytes
     }
