@@ -296,13 +296,26 @@ public final class MarketClient {
     }
 
     /// Fetches several archives at once (at most `width` transfers), for installs of several
-    /// skills; each result is an archive or the error that refused it.
+    /// skills; each result, in the order of `releases`, is an archive or the error that refused it.
+    /// A release listed more than once (a requirement shared by two skills) is fetched once and its
+    /// result given at each place: two transfers of the same archive would write the same
+    /// staging file.
     public func fetchArchives(_ releases: [ResolvedRelease], for store: SkillStore, width: Int = 4) -> [Result<FetchedArchive, MarketError>] {
         let layout = store.layout
         let fetcher = fetcher
-        return MarketClient.concurrently(releases, width: width) { release throws(MarketError) in
+        var distinct: [ResolvedRelease] = []
+        var slots: [String: Int] = [:]
+        // For each release, the place of its fetch in `distinct`.
+        let positions = releases.map { release in
+            if let slot = slots[release.release.sha256] { return slot }
+            slots[release.release.sha256] = distinct.count
+            distinct.append(release)
+            return distinct.count - 1
+        }
+        let results = MarketClient.concurrently(distinct, width: width) { release throws(MarketError) in
             try MarketClient.fetch(release, layout: layout, fetcher: fetcher, progress: nil)
         }
+        return positions.map { results[$0] }
     }
 
     /// `work` on every item, at most `width` at a time; each result is a value or the error.
