@@ -39,12 +39,25 @@ public struct ShardedIndex: Hashable, Sendable {
 
     public var version: Int
     public var expires: Date
-    public var shards: [ShardReference]
+    public var shards: [ShardReference] { didSet { shardsByPrefix = ShardedIndex.table(shards) } }
+    /// Each listed prefix with its shard, so finding a name's shard costs a lookup per character
+    /// of the name instead of a scan of every prefix (it runs once per skill of every shard read).
+    private var shardsByPrefix: [String: ShardReference]
 
     public init(version: Int, expires: Date, shards: [ShardReference]) {
         self.version = version
         self.expires = expires
         self.shards = shards
+        self.shardsByPrefix = ShardedIndex.table(shards)
+    }
+
+    /// A prefix listed twice keeps its first shard; only an index read from JSON is checked for that.
+    private static func table(_ shards: [ShardReference]) -> [String: ShardReference] {
+        var table: [String: ShardReference] = [:]
+        for shard in shards {
+            for prefix in shard.prefixes where table[prefix] == nil { table[prefix] = shard }
+        }
+        return table
     }
 
     public var json: JSONValue {
@@ -59,26 +72,29 @@ public struct ShardedIndex: Hashable, Sendable {
         self.version = Int(version)
         self.expires = expires
         var parsed: [ShardReference] = []
-        var seen: Set<String> = []
+        var byPrefix: [String: ShardReference] = [:]
         for (index, shard) in shards.enumerated() {
             let reference = try ShardReference(json: shard, at: "\(file): shards[\(index)]")
-            for prefix in reference.prefixes where !seen.insert(prefix).inserted {
-                throw .malformedIndex("\(file): the prefix '\(prefix)' is listed by two shards")
+            for prefix in reference.prefixes {
+                guard byPrefix.updateValue(reference, forKey: prefix) == nil else {
+                    throw .malformedIndex("\(file): the prefix '\(prefix)' is listed by two shards")
+                }
             }
             parsed.append(reference)
         }
         self.shards = parsed
+        self.shardsByPrefix = byPrefix
     }
 
-    /// The shard that lists the longest prefix of `name`: the only one that may hold it.
+    /// The shard that lists the longest prefix of `name`: the only one that may hold it. The
+    /// name's own prefixes are looked up, longest first.
     public func shard(for name: String) -> ShardReference? {
-        var best: (length: Int, shard: ShardReference)?
-        for shard in shards {
-            for prefix in shard.prefixes where name.hasPrefix(prefix) && prefix.count > (best?.length ?? 0) {
-                best = (prefix.count, shard)
-            }
+        var end = name.endIndex
+        while end > name.startIndex {
+            if let shard = shardsByPrefix[String(name[..<end])] { return shard }
+            end = name.index(before: end)
         }
-        return best?.shard
+        return nil
     }
 }
 
