@@ -91,8 +91,10 @@ import TestSupport
         #expect(try cli.run(["search", "notes", "--json"]).json?.arrayValue?.count == 5)
 
         try writeSkill(skills + "/tidy-notes", version: "1.1.0")
-        let published = try owner.run(["market", "publish", skills + "/tidy-notes", "--catalog", catalogue, "--keys", keys, "--shard-size", "2"])
+        // No --shard-size: the index records 2, and the publish keeps it.
+        let published = try owner.run(["market", "publish", skills + "/tidy-notes", "--catalog", catalogue, "--keys", keys])
         #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains(", 3 index shards"), "\(published.stdout)")
         #expect(try cli.run(["outdated", "--refresh", "--json"]).json?.arrayValue?.first?["latest"] == "1.1.0")
         let updated = try cli.run(["update"])
         #expect(updated.status == 0, "\(updated.stderr)")

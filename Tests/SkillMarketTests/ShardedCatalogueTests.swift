@@ -113,6 +113,30 @@ func catalogueIndex(_ fixture: CatalogueFixture) throws -> ShardedIndex {
         #expect(try client.resolve("zeta").map(\.release.version) == ["1.1.0"])
     }
 
+    @Test func publishAndBuildWithoutAShardSizeKeepTheStoredOne() throws {
+        let fixture = try shardedFixture()
+        let first = try catalogueIndex(fixture)
+        #expect(first.shardSize == 3)
+        try fixture.writeSkill("csv-tool", version: "1.1.0")
+        let built = try CatalogueBuilder.publish(skill: fixture.skills + "/csv-tool", catalogue: fixture.catalogue, keys: fixture.keys)
+        let second = try catalogueIndex(fixture)
+        #expect(second.shardSize == 3)
+        #expect(second.shards == built.shards)
+        // Laid out at 3 again: the same prefixes, and only the shard holding csv-tool is new.
+        #expect(second.shards.map(\.prefixes) == CatalogueShard.layout(built.index.skills, limit: 3).map(\.prefixes))
+        #expect(second.shards.map(\.prefixes) == first.shards.map(\.prefixes))
+        #expect(Set(second.shards.map(\.path)).subtracting(first.shards.map(\.path)).count == 1)
+        try CatalogueBuilder.build(skills: fixture.skills, catalogue: fixture.catalogue, keys: fixture.keys)
+        let third = try catalogueIndex(fixture)
+        #expect(third.shardSize == 3)
+        #expect(third.shards == second.shards)
+        // Given again, a size replaces the stored one.
+        try CatalogueBuilder.build(skills: fixture.skills, catalogue: fixture.catalogue, keys: fixture.keys, shardSize: 5)
+        let fourth = try catalogueIndex(fixture)
+        #expect(fourth.shardSize == 5)
+        #expect(fourth.shards.map(\.prefixes) == CatalogueShard.layout(built.index.skills, limit: 5).map(\.prefixes))
+    }
+
     @Test func aCatalogueCanGrowIntoShardsAndBack() throws {
         let fixture = try CatalogueFixture()
         let client = try fixture.client()
@@ -121,7 +145,9 @@ func catalogueIndex(_ fixture: CatalogueFixture) throws -> ShardedIndex {
         try CatalogueBuilder.build(skills: fixture.skills, catalogue: fixture.catalogue, keys: fixture.keys, shardSize: 3)
         try client.refresh()
         #expect(try client.resolve("tool-7").map(\.skill.name) == ["tool-7"])
-        try CatalogueBuilder.build(skills: fixture.skills, catalogue: fixture.catalogue, keys: fixture.keys)
+        // Given explicitly: without it the build would keep the size the sharded index records.
+        try CatalogueBuilder.build(skills: fixture.skills, catalogue: fixture.catalogue, keys: fixture.keys,
+                                   shardSize: CatalogueBuilder.defaultShardSize)
         try client.refresh()
         #expect(try FileSystem.entries(of: fixture.home + "/market/test/shards").isEmpty)
         #expect(try client.search("").count == shardedNames.count)

@@ -39,14 +39,18 @@ public struct ShardedIndex: Hashable, Sendable {
 
     public var version: Int
     public var expires: Date
+    /// The `--shard-size` the index was laid out with, so a later build or publish without the
+    /// option keeps the layout; nil in an index written before it was recorded.
+    public var shardSize: Int?
     public var shards: [ShardReference] { didSet { shardsByPrefix = ShardedIndex.table(shards) } }
     /// Each listed prefix with its shard, so finding a name's shard costs a lookup per character
     /// of the name instead of a scan of every prefix (it runs once per skill of every shard read).
     private var shardsByPrefix: [String: ShardReference]
 
-    public init(version: Int, expires: Date, shards: [ShardReference]) {
+    public init(version: Int, expires: Date, shards: [ShardReference], shardSize: Int? = nil) {
         self.version = version
         self.expires = expires
+        self.shardSize = shardSize
         self.shards = shards
         self.shardsByPrefix = ShardedIndex.table(shards)
     }
@@ -61,8 +65,12 @@ public struct ShardedIndex: Hashable, Sendable {
     }
 
     public var json: JSONValue {
-        ["format": .number(JSONNumber(ShardedIndex.format)), "version": .number(JSONNumber(version)),
-         "expires": .string(Timestamp.format(expires)), "shards": .array(shards.map(\.json))]
+        var object: [String: JSONValue] = [
+            "format": .number(JSONNumber(ShardedIndex.format)), "version": .number(JSONNumber(version)),
+            "expires": .string(Timestamp.format(expires)), "shards": .array(shards.map(\.json)),
+        ]
+        if let shardSize { object["shard_size"] = .number(JSONNumber(shardSize)) }
+        return .object(object)
     }
 
     public init(json: JSONValue, file: String) throws(MarketError) {
@@ -71,6 +79,15 @@ public struct ShardedIndex: Hashable, Sendable {
         else { throw .malformedIndex("\(file): needs \"version\" (integer), \"expires\" (ISO 8601) and \"shards\"") }
         self.version = Int(version)
         self.expires = expires
+        // Optional: indexes written before it was recorded lack it.
+        if let member = json["shard_size"] {
+            guard let size = member.int64Value.flatMap({ Int(exactly: $0) }), size >= 1 else {
+                throw .malformedIndex("\(file): \"shard_size\" must be a whole number of skills, at least 1")
+            }
+            self.shardSize = size
+        } else {
+            self.shardSize = nil
+        }
         var parsed: [ShardReference] = []
         var byPrefix: [String: ShardReference] = [:]
         for (index, shard) in shards.enumerated() {
