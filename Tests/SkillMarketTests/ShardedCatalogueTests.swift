@@ -207,6 +207,31 @@ func catalogueIndex(_ fixture: CatalogueFixture) throws -> ShardedIndex {
         }
     }
 
+    /// The builder reads the catalogue's shards back through the client's check: a damaged or
+    /// missing one stops a publish with what to do, and no new index is signed.
+    @Test func publishRefusesADamagedOrMissingShard() throws {
+        let fixture = try shardedFixture()
+        let path = try shardPath(fixture, holding: "zeta")
+        try fixture.modify(String(path.dropFirst(fixture.catalogue.count + 1))) { data in data[data.count / 2] ^= 0x01 }
+        try fixture.writeSkill("csv-tool", version: "1.1.0")
+        func publishRefusal() -> String? {
+            do {
+                try CatalogueBuilder.publish(skill: fixture.skills + "/csv-tool", catalogue: fixture.catalogue, keys: fixture.keys)
+                return nil
+            } catch {
+                guard case .malformedIndex(let reason) = error else { return "not malformedIndex: \(error)" }
+                return reason
+            }
+        }
+        let damaged = try #require(publishRefusal())
+        #expect(damaged.hasPrefix(path + " does not match ") && damaged.contains("its sha256 is ") && damaged.hasSuffix("restore it, or rebuild the catalogue from the skill folders"),
+                "\(damaged)")
+        try FileSystem.unlink(path)
+        let missing = try #require(publishRefusal())
+        #expect(missing.hasPrefix(path + ", which ") && missing.contains(" is missing; restore it"), "\(missing)")
+        #expect(try catalogueIndex(fixture).version == 1)
+    }
+
     @Test func shardPathOutsideTheCatalogueIsRefused() throws {
         let json: JSONValue = ["format": 2, "version": 1, "expires": "2030-01-01T00:00:00Z",
                                "shards": [["prefixes": ["a"], "path": "../elsewhere.json", "sha256": .string(String(repeating: "0", count: 64)), "size": 1]]]

@@ -133,12 +133,19 @@ public enum CatalogueBuilder {
             return (index, [], nil)
         case .sharded(let sharded):
             var skills: [CatalogueSkill] = []
+            let advice = "restore it, or rebuild the catalogue from the skill folders"
             for reference in sharded.shards {
                 let path = catalogue + "/" + reference.path
-                guard let data = FileManager.default.contents(atPath: path), SHA256Hex.of(data) == reference.sha256 else {
-                    throw .malformedIndex("\(path) is missing or does not match \(file); restore it, or rebuild the catalogue from the skill folders")
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw .malformedIndex("\(path), which \(file) names, is missing; \(advice)")
                 }
-                skills += try CatalogueShard(json: try CatalogueJSON.parse(data, path), file: path, reference: reference, in: sharded).skills
+                do {
+                    skills += try CatalogueShard(verifying: data, reference: reference, in: sharded, source: path).skills
+                } catch .badShard(_, _, let reason) {
+                    // badShard's own advice is for a client (refresh, nothing installed); here the
+                    // catalogue's owner has to mend the folder.
+                    throw .malformedIndex("\(path) does not match \(file): \(reason); \(advice)")
+                }
             }
             return (CatalogueIndex(version: sharded.version, expires: sharded.expires, skills: skills), sharded.shards, sharded.shardSize)
         }

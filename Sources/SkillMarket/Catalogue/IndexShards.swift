@@ -176,6 +176,17 @@ public struct CatalogueShard: Hashable, Sendable {
         ["format": .number(JSONNumber(ShardedIndex.format)), "skills": .array(skills.sorted { $0.name < $1.name }.map(\.json))]
     }
 
+    /// The shard `reference` pins, from bytes read at `source` (a URL or a path, for messages):
+    /// they are parsed only if their sha256 is the one the signed index gives. This is the one
+    /// check every reader of a shard (client and builder) goes through.
+    public init(verifying data: Data, reference: ShardReference, in index: ShardedIndex, source: String) throws(MarketError) {
+        let actual = SHA256Hex.of(data)
+        guard actual == reference.sha256 else {
+            throw .badShard(url: source, indexVersion: index.version, reason: "its sha256 is \(actual), the index says \(reference.sha256)")
+        }
+        try self.init(json: try CatalogueJSON.parse(data, source), file: source, reference: reference, in: index)
+    }
+
     /// Parses a shard whose bytes already matched `reference`, and checks that each skill belongs
     /// there: a skill in the wrong shard would show in search yet never be found by install.
     public init(json: JSONValue, file: String, reference: ShardReference, in index: ShardedIndex) throws(MarketError) {

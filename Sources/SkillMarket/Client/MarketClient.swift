@@ -190,7 +190,7 @@ public final class MarketClient {
         case .whole(let whole): return whole.skills
         case .sharded(let document): sharded = document
         }
-        let loader = ShardLoader(fetcher: fetcher, indexURL: index.source.indexURL, cache: shardCache(index.source), index: sharded)
+        let loader = shardLoader(index, sharded)
         let missing = sharded.shards.filter { shardSkills[$0.sha256] == nil }
         for (reference, result) in zip(missing, MarketClient.concurrently(missing, width: 4, loader.load)) {
             shardSkills[reference.sha256] = try result.get()
@@ -205,12 +205,13 @@ public final class MarketClient {
             return whole.skill(named: name)
         case .sharded(let sharded):
             guard let reference = sharded.shard(for: name) else { return nil }
-            if shardSkills[reference.sha256] == nil {
-                let loader = ShardLoader(fetcher: fetcher, indexURL: index.source.indexURL, cache: shardCache(index.source), index: sharded)
-                shardSkills[reference.sha256] = try loader.load(reference)
-            }
+            if shardSkills[reference.sha256] == nil { shardSkills[reference.sha256] = try shardLoader(index, sharded).load(reference) }
             return shardSkills[reference.sha256]?.first { $0.name == name }
         }
+    }
+
+    private func shardLoader(_ index: SourceIndex, _ sharded: ShardedIndex) -> ShardLoader {
+        ShardLoader(fetcher: fetcher, indexURL: index.source.indexURL, cache: shardCache(index.source), index: sharded)
     }
 
     /// The first source, in configuration order, that has a skill of this name.
@@ -390,8 +391,11 @@ struct ShardLoader: Sendable {
 
     @Sendable func load(_ reference: ShardReference) throws(MarketError) -> [CatalogueSkill] {
         let cached = cache + "/" + reference.sha256 + ".json"
-        if let data = FileManager.default.contents(atPath: cached), SHA256Hex.of(data) == reference.sha256 {
-            return try parse(data, reference, file: cached)
+        // A cached copy that no longer verifies (damaged on disk) is fetched again, not refused.
+        if let data = FileManager.default.contents(atPath: cached),
+           let shard = try? CatalogueShard(verifying: data, reference: reference, in: index, source: cached)
+        {
+            return shard.skills
         }
         guard let url = URL(string: reference.path, relativeTo: indexURL)?.absoluteURL else {
             throw .malformedIndex("index.json: the shard path '\(reference.path)' is not a URL path")
@@ -404,11 +408,7 @@ struct ShardLoader: Sendable {
             guard case .fetch(let url, let reason) = error else { throw error }
             throw .fetch(url: url, reason: reason + "; `memento search --refresh` fetches the catalogue's current index")
         }
-        let actual = SHA256Hex.of(data)
-        guard actual == reference.sha256 else {
-            throw .badShard(url: url.absoluteString, indexVersion: index.version, reason: "its sha256 is \(actual), the index says \(reference.sha256)")
-        }
-        let skills = try parse(data, reference, file: url.absoluteString)
+        let skills = try CatalogueShard(verifying: data, reference: reference, in: index, source: url.absoluteString).skills
         do {
             try FileSystem.makeDirectories(cache)
             try FileSystem.writeAtomically(data, to: cached)
@@ -416,10 +416,6 @@ struct ShardLoader: Sendable {
             throw .io("\(error)")
         }
         return skills
-    }
-
-    private func parse(_ data: Data, _ reference: ShardReference, file: String) throws(MarketError) -> [CatalogueSkill] {
-        try CatalogueShard(json: try CatalogueJSON.parse(data, file), file: file, reference: reference, in: index).skills
     }
 }
 
