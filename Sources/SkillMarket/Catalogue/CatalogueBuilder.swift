@@ -109,15 +109,9 @@ public enum CatalogueBuilder {
     /// Removes shards that neither the new nor the previous index names. The previous index's
     /// shards stay one more version, for clients (and caches) that fetched it just before.
     static func removeShards(in catalogue: String, keeping paths: Set<String>) throws(MarketError) {
-        let folder = catalogue + "/" + shardFolder
-        guard FileSystem.isDirectory(folder) else { return }
-        do {
-            for name in try FileSystem.entries(of: folder) where !paths.contains(shardFolder + "/" + name) {
-                try FileSystem.unlink(folder + "/" + name)
-            }
-        } catch {
-            throw .io("\(error)")
-        }
+        // The paths are relative to the catalogue; the entries of shards/ are bare names.
+        let names = Set(paths.compactMap { path in path.hasPrefix(shardFolder + "/") ? String(path.dropFirst(shardFolder.count + 1)) : nil })
+        do { try FileSystem.removeEntries(of: catalogue + "/" + shardFolder, except: names) } catch { throw .io("\(error)") }
     }
 
     /// The catalogue's current index with every skill, read back from its shards when sharded;

@@ -143,15 +143,9 @@ public final class MarketClient {
 
     /// Drops cached shards the new index no longer names, so the cache stays one index's size.
     func pruneShardCache(_ source: CatalogueSource, keeping index: IndexDocument) throws(MarketError) {
-        let folder = shardCache(source)
-        guard FileSystem.isDirectory(folder) else { return }
         var keep: Set<String> = []
         if case .sharded(let sharded) = index { keep = Set(sharded.shards.map { $0.sha256 + ".json" }) }
-        do {
-            for name in try FileSystem.entries(of: folder) where !keep.contains(name) { try FileSystem.unlink(folder + "/" + name) }
-        } catch {
-            throw .io("\(error)")
-        }
+        do { try FileSystem.removeEntries(of: shardCache(source), except: keep) } catch { throw .io("\(error)") }
     }
 
     func signature(at url: URL) throws(MarketError) -> DetachedSignature {
