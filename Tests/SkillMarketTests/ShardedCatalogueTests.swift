@@ -233,9 +233,24 @@ func catalogueIndex(_ fixture: CatalogueFixture) throws -> ShardedIndex {
     }
 
     @Test func shardPathOutsideTheCatalogueIsRefused() throws {
-        let json: JSONValue = ["format": 2, "version": 1, "expires": "2030-01-01T00:00:00Z",
-                               "shards": [["prefixes": ["a"], "path": "../elsewhere.json", "sha256": .string(String(repeating: "0", count: 64)), "size": 1]]]
-        #expect(throws: MarketError.self) { try IndexDocument(json: json, file: "index.json") }
+        func index(shardPath: String) -> JSONValue {
+            ["format": 2, "version": 1, "expires": "2030-01-01T00:00:00Z",
+             "shards": [["prefixes": ["a"], "path": .string(shardPath), "sha256": .string(String(repeating: "0", count: 64)), "size": 1]]]
+        }
+        // The same document with a path inside the catalogue parses: only the path is refused.
+        guard case .sharded(let legal) = try IndexDocument(json: index(shardPath: "shards/x.json"), file: "index.json") else {
+            Issue.record("a format 2 document did not parse as a sharded index")
+            return
+        }
+        #expect(legal.shards.map(\.path) == ["shards/x.json"])
+        for path in ["../elsewhere.json", "shards/../../x.json", "/etc/x.json", "https://elsewhere.example/x.json", "shards/%2e%2e/x.json"] {
+            let error = #expect(throws: MarketError.self, "\(path)") { try IndexDocument(json: index(shardPath: path), file: "index.json") }
+            guard case .malformedIndex(let reason)? = error else {
+                Issue.record("\(path): expected malformedIndex, got \(String(describing: error))")
+                continue
+            }
+            #expect(reason.hasPrefix("index.json: shards[0]: ") && reason.contains("a relative \"path\" inside the catalogue"), "\(path): \(reason)")
+        }
     }
 }
 
