@@ -140,6 +140,18 @@ struct ScriptSkillTests {
         let names = try call("json-query.query", #"{"document": "{\"items\": [{\"name\": \"a\"}, {\"name\": \"b\"}]}", "path": "items[*].name"}"#)
         #expect(names?["values"] == ["a", "b"])
         #expect(names?["matches"] == 2)
+        // A quoted key is a key even when it reads like the wildcard or an index: members named
+        // "*" and "0", beside the [*] and [N] they must not be mistaken for.
+        func query(_ document: JSONValue, _ path: String) throws -> JSONValue? {
+            let arguments: JSONValue = ["document": .string(String(decoding: document.encodedData(), as: UTF8.self)), "path": .string(path)]
+            return try call("json-query.query", String(decoding: arguments.encodedData(), as: UTF8.self))
+        }
+        let lookalikes: JSONValue = ["*": "star", "0": "zero", "rows": ["x", "y"]]
+        #expect(try query(lookalikes, #"["*"]"#)?["values"] == ["star"])
+        #expect(try query(lookalikes, "[*]")?["matches"] == 3)
+        #expect(try query(lookalikes, #"["0"]"#)?["values"] == ["zero"])
+        #expect(try query(lookalikes, #"rows["0"]"#)?["matches"] == 0)
+        #expect(try query(lookalikes, "rows[0]")?["values"] == ["x"])
         let diff = try call("text-diff.diff", #"{"before": "one\ntwo\n", "after": "one\nthree\n"}"#)
         #expect(diff?["added"] == 1 && diff?["removed"] == 1)
         #expect(diff?["diff"]?.stringValue?.contains("-two\n+three") == true)

@@ -6,11 +6,19 @@ import TestSupport
 /// The user's whole catalogue life cycle through the real CLI against nginx on 127.0.0.1:
 /// install, outdated, pin, update, rollback, lock, and a frozen install in a fresh home.
 @Suite struct CatalogueLifecycleTests {
-    func writeSkill(_ folder: String, version: String) throws {
+    /// A skill folder; `requires` adds a skill.json that names those skills (any version).
+    func writeSkill(_ folder: String, version: String, requires: [String] = []) throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let name = (folder as NSString).lastPathComponent
         let text = "---\nname: \(name)\ndescription: Tidies notes, version \(version). Use when asked to tidy notes.\nlicense: MIT\nmetadata:\n  version: \"\(version)\"\n---\nSort the notes by date.\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/SKILL.md"))
+        guard !requires.isEmpty else { return }
+        let manifest: JSONValue = [
+            "manifest_version": 1, "name": .string(name), "version": .string(version), "kind": "instructions",
+            "description": "Tidies notes. Use when asked to tidy notes.",
+            "requires": .array(requires.map { ["name": .string($0), "version": "*"] }),
+        ]
+        try manifest.encodedData(.pretty).write(to: URL(fileURLWithPath: folder + "/skill.json"))
     }
 
     @Test(.timeLimit(.minutes(2))) func installUpdatePinRollbackFrozen() throws {
@@ -83,8 +91,10 @@ import TestSupport
         #expect(try cli.run(["search", "notes", "--json"]).json?.arrayValue?.count == 5)
 
         try writeSkill(skills + "/tidy-notes", version: "1.1.0")
-        let published = try owner.run(["market", "publish", skills + "/tidy-notes", "--catalog", catalogue, "--keys", keys, "--shard-size", "2"])
+        // No --shard-size: the index records 2, and the publish keeps it.
+        let published = try owner.run(["market", "publish", skills + "/tidy-notes", "--catalog", catalogue, "--keys", keys])
         #expect(published.status == 0, "\(published.stderr)")
+        #expect(published.stdout.contains(", 3 index shards"), "\(published.stdout)")
         #expect(try cli.run(["outdated", "--refresh", "--json"]).json?.arrayValue?.first?["latest"] == "1.1.0")
         let updated = try cli.run(["update"])
         #expect(updated.status == 0, "\(updated.stderr)")
@@ -108,6 +118,44 @@ import TestSupport
         #expect(installed == names)
         #expect(try FileSystem.entries(of: temporary.path + "/home/store/staging").isEmpty)
         #expect(try FileSystem.entries(of: temporary.path + "/home/store/blobs/sha256").count == names.count)
+    }
+
+    /// alpha and beta both require shared-notes: it is fetched once and installed once. Before
+    /// that, an install whose one archive fails its hash leaves no download behind in staging.
+    /// A catalogue folder, not HTTP: two copies of one archive then always collide in staging.
+    @Test(.timeLimit(.minutes(2))) func skillsThatShareARequirementInstallTogether() throws {
+        let temporary = try TemporaryDirectory()
+        let skills = temporary.path + "/skills"
+        let catalogue = temporary.path + "/catalogue"
+        try writeSkill(skills + "/shared-notes", version: "1.0.0")
+        try writeSkill(skills + "/alpha", version: "1.0.0", requires: ["shared-notes"])
+        try writeSkill(skills + "/beta", version: "1.0.0", requires: ["shared-notes"])
+        let owner = CLI(home: temporary.path + "/owner")
+        #expect(try owner.run(["market", "keygen", "--dir", temporary.path + "/keys"]).status == 0)
+        #expect(try owner.run(["market", "build", skills, "--catalog", catalogue, "--keys", temporary.path + "/keys"]).status == 0)
+        let cli = CLI(home: temporary.path + "/home")
+        #expect(try cli.run(["market", "add-source", "team", catalogue, "--root-key", temporary.path + "/keys/root.pub"]).status == 0)
+
+        // beta's archive altered (same size): the install is refused and the other downloads go.
+        let archive = URL(fileURLWithPath: catalogue + "/archives/beta-1.0.0.skill")
+        let original = try Data(contentsOf: archive)
+        var altered = original
+        altered[altered.count / 2] ^= 0xFF
+        try altered.write(to: archive)
+        let refused = try cli.run(["install", "alpha", "beta"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("beta-1.0.0.skill"), "\(refused.stderr)")
+        // Looked at before any other command: opening the store sweeps a dead process's staging.
+        #expect(try FileSystem.entries(of: temporary.path + "/home/store/staging").isEmpty)
+        #expect(try cli.run(["list", "--json"]).json == .array([]))
+
+        try original.write(to: archive)
+        let result = try cli.run(["install", "alpha", "beta"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let installed = try #require(try cli.run(["list", "--json"]).json?.arrayValue).compactMap { $0["name"]?.stringValue }
+        #expect(installed.sorted() == ["alpha", "beta", "shared-notes"])
+        #expect(try FileSystem.entries(of: temporary.path + "/home/store/staging").isEmpty)
+        #expect(try FileSystem.entries(of: temporary.path + "/home/store/blobs/sha256").count == 3)
     }
 
     @Test(.timeLimit(.minutes(2))) func killDuringADownloadLeavesNothingAndTheNextInstallResumes() throws {

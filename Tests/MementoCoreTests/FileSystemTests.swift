@@ -104,6 +104,18 @@ struct FileSystemTests {
         }
     }
 
+    @Test("removeEntries removes every entry not kept, and nothing when the folder is missing")
+    func removeEntries() throws {
+        try withScratch { root in
+            for name in ["keep.json", "drop.json", "drop"] { try FileSystem.writeAtomically(Data(name.utf8), to: root + "/" + name) }
+            try FileSystem.removeEntries(of: root, except: ["keep.json", "not-there.json"])
+            #expect(try FileSystem.entries(of: root) == ["keep.json"])
+            #expect(try contents(root + "/keep.json") == Array("keep.json".utf8))
+            try FileSystem.removeEntries(of: root + "/missing", except: [])
+            #expect(!FileSystem.exists(root + "/missing"))
+        }
+    }
+
     @Test("removeTree removes read-only trees, symlinks without following them, and missing paths")
     func removeTree() throws {
         try withScratch { root in

@@ -113,6 +113,30 @@ func catalogueIndex(_ fixture: CatalogueFixture) throws -> ShardedIndex {
         #expect(try client.resolve("zeta").map(\.release.version) == ["1.1.0"])
     }
 
+    @Test func publishAndBuildWithoutAShardSizeKeepTheStoredOne() throws {
+        let fixture = try shardedFixture()
+        let first = try catalogueIndex(fixture)
+        #expect(first.shardSize == 3)
+        try fixture.writeSkill("csv-tool", version: "1.1.0")
+        let built = try CatalogueBuilder.publish(skill: fixture.skills + "/csv-tool", catalogue: fixture.catalogue, keys: fixture.keys)
+        let second = try catalogueIndex(fixture)
+        #expect(second.shardSize == 3)
+        #expect(second.shards == built.shards)
+        // Laid out at 3 again: the same prefixes, and only the shard holding csv-tool is new.
+        #expect(second.shards.map(\.prefixes) == CatalogueShard.layout(built.index.skills, limit: 3).map(\.prefixes))
+        #expect(second.shards.map(\.prefixes) == first.shards.map(\.prefixes))
+        #expect(Set(second.shards.map(\.path)).subtracting(first.shards.map(\.path)).count == 1)
+        try CatalogueBuilder.build(skills: fixture.skills, catalogue: fixture.catalogue, keys: fixture.keys)
+        let third = try catalogueIndex(fixture)
+        #expect(third.shardSize == 3)
+        #expect(third.shards == second.shards)
+        // Given again, a size replaces the stored one.
+        try CatalogueBuilder.build(skills: fixture.skills, catalogue: fixture.catalogue, keys: fixture.keys, shardSize: 5)
+        let fourth = try catalogueIndex(fixture)
+        #expect(fourth.shardSize == 5)
+        #expect(fourth.shards.map(\.prefixes) == CatalogueShard.layout(built.index.skills, limit: 5).map(\.prefixes))
+    }
+
     @Test func aCatalogueCanGrowIntoShardsAndBack() throws {
         let fixture = try CatalogueFixture()
         let client = try fixture.client()
@@ -121,7 +145,9 @@ func catalogueIndex(_ fixture: CatalogueFixture) throws -> ShardedIndex {
         try CatalogueBuilder.build(skills: fixture.skills, catalogue: fixture.catalogue, keys: fixture.keys, shardSize: 3)
         try client.refresh()
         #expect(try client.resolve("tool-7").map(\.skill.name) == ["tool-7"])
-        try CatalogueBuilder.build(skills: fixture.skills, catalogue: fixture.catalogue, keys: fixture.keys)
+        // Given explicitly: without it the build would keep the size the sharded index records.
+        try CatalogueBuilder.build(skills: fixture.skills, catalogue: fixture.catalogue, keys: fixture.keys,
+                                   shardSize: CatalogueBuilder.defaultShardSize)
         try client.refresh()
         #expect(try FileSystem.entries(of: fixture.home + "/market/test/shards").isEmpty)
         #expect(try client.search("").count == shardedNames.count)
@@ -181,10 +207,50 @@ func catalogueIndex(_ fixture: CatalogueFixture) throws -> ShardedIndex {
         }
     }
 
+    /// The builder reads the catalogue's shards back through the client's check: a damaged or
+    /// missing one stops a publish with what to do, and no new index is signed.
+    @Test func publishRefusesADamagedOrMissingShard() throws {
+        let fixture = try shardedFixture()
+        let path = try shardPath(fixture, holding: "zeta")
+        try fixture.modify(String(path.dropFirst(fixture.catalogue.count + 1))) { data in data[data.count / 2] ^= 0x01 }
+        try fixture.writeSkill("csv-tool", version: "1.1.0")
+        func publishRefusal() -> String? {
+            do {
+                try CatalogueBuilder.publish(skill: fixture.skills + "/csv-tool", catalogue: fixture.catalogue, keys: fixture.keys)
+                return nil
+            } catch {
+                guard case .malformedIndex(let reason) = error else { return "not malformedIndex: \(error)" }
+                return reason
+            }
+        }
+        let damaged = try #require(publishRefusal())
+        #expect(damaged.hasPrefix(path + " does not match ") && damaged.contains("its sha256 is ") && damaged.hasSuffix("restore it, or rebuild the catalogue from the skill folders"),
+                "\(damaged)")
+        try FileSystem.unlink(path)
+        let missing = try #require(publishRefusal())
+        #expect(missing.hasPrefix(path + ", which ") && missing.contains(" is missing; restore it"), "\(missing)")
+        #expect(try catalogueIndex(fixture).version == 1)
+    }
+
     @Test func shardPathOutsideTheCatalogueIsRefused() throws {
-        let json: JSONValue = ["format": 2, "version": 1, "expires": "2030-01-01T00:00:00Z",
-                               "shards": [["prefixes": ["a"], "path": "../elsewhere.json", "sha256": .string(String(repeating: "0", count: 64)), "size": 1]]]
-        #expect(throws: MarketError.self) { try IndexDocument(json: json, file: "index.json") }
+        func index(shardPath: String) -> JSONValue {
+            ["format": 2, "version": 1, "expires": "2030-01-01T00:00:00Z",
+             "shards": [["prefixes": ["a"], "path": .string(shardPath), "sha256": .string(String(repeating: "0", count: 64)), "size": 1]]]
+        }
+        // The same document with a path inside the catalogue parses: only the path is refused.
+        guard case .sharded(let legal) = try IndexDocument(json: index(shardPath: "shards/x.json"), file: "index.json") else {
+            Issue.record("a format 2 document did not parse as a sharded index")
+            return
+        }
+        #expect(legal.shards.map(\.path) == ["shards/x.json"])
+        for path in ["../elsewhere.json", "shards/../../x.json", "/etc/x.json", "https://elsewhere.example/x.json", "shards/%2e%2e/x.json"] {
+            let error = #expect(throws: MarketError.self, "\(path)") { try IndexDocument(json: index(shardPath: path), file: "index.json") }
+            guard case .malformedIndex(let reason)? = error else {
+                Issue.record("\(path): expected malformedIndex, got \(String(describing: error))")
+                continue
+            }
+            #expect(reason.hasPrefix("index.json: shards[0]: ") && reason.contains("a relative \"path\" inside the catalogue"), "\(path): \(reason)")
+        }
     }
 }
 

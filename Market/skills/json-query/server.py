@@ -1,7 +1,9 @@
 """json-query: pick values out of a JSON document with a path, as an MCP server (Python mcp SDK).
 
 Paths look like `items[*].name`, `meta.tags[0]` or `$` for the whole document: dotted keys,
-`[N]` indexes (negative from the end) and `[*]` for every element or member.
+`[N]` indexes (negative from the end), `[*]` for every element or member, and `["any key"]` for a
+key with other characters. A quoted key is always a key: `["*"]` and `["0"]` name members called
+`*` and `0`, never every element or a list index.
 """
 
 import json
@@ -16,6 +18,8 @@ _STEP = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_-]*)|\[(-?\d+|\*)\]|\[\"([^\"]*)\"\
 
 
 def _steps(path: str):
+    """The path as steps that keep their kind: ("key", name), ("index", n) or ("all",), so that a
+    quoted key that looks like `*` or a number is still looked up as a key."""
     path = path.strip()
     if path.startswith("$"):
         path = path[1:]
@@ -25,22 +29,27 @@ def _steps(path: str):
         if not match or match.end() == position:
             raise ToolError(f"cannot read the path at character {position + 1}: {path[position:position + 20]!r}")
         key, index, quoted = match.groups()
-        steps.append(key if key is not None else quoted if quoted is not None else index)
+        if key is not None or quoted is not None:
+            steps.append(("key", key if key is not None else quoted))
+        elif index == "*":
+            steps.append(("all",))
+        else:
+            steps.append(("index", int(index)))
         position = match.end()
     return steps
 
 
 def _apply(values, step):
+    kind = step[0]
     selected = []
     for value in values:
-        if step == "*":
+        if kind == "all":
             selected.extend(value if isinstance(value, list) else value.values() if isinstance(value, dict) else [])
-        elif isinstance(value, list) and re.fullmatch(r"-?\d+", step):
-            index = int(step)
-            if -len(value) <= index < len(value):
-                selected.append(value[index])
-        elif isinstance(value, dict) and step in value:
-            selected.append(value[step])
+        elif kind == "index":
+            if isinstance(value, list) and -len(value) <= step[1] < len(value):
+                selected.append(value[step[1]])
+        elif isinstance(value, dict) and step[1] in value:
+            selected.append(value[step[1]])
     return selected
 
 

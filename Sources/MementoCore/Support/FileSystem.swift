@@ -210,6 +210,14 @@ public enum FileSystem {
         try entryBytes(of: Array(path.utf8CString), display: path).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Removes every entry of `directory` whose name is not in `kept` (files: a subfolder is refused
+    /// by unlink). A missing directory has nothing to remove. For caches and content-addressed
+    /// folders that keep only what the current index names.
+    public static func removeEntries(of directory: String, except kept: Set<String>) throws(FileSystemError) {
+        guard isDirectory(directory) else { return }
+        for name in try entries(of: directory) where !kept.contains(name) { try unlink(directory + "/" + name) }
+    }
+
     /// Raw entry names, without `.` and `..`. The directory is closed before returning, so a caller
     /// recursing into a deep tree does not hold a descriptor per level.
     private static func entryBytes(of path: [CChar], display: String) throws(FileSystemError) -> [[UInt8]] {

@@ -141,5 +141,6 @@ public enum VersionError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    /// 0-9 only: `isNumber` alone also admits other scripts' digits and fractions such as "½".
+    public var isASCIIDigit: Bool { isASCII && isNumber }
 }

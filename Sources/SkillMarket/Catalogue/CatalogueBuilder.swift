@@ -36,10 +36,11 @@ public enum CatalogueBuilder {
 
     /// Packs every skill folder under `skills` into `catalogue/archives` and signs a new index.
     /// Versions already in the catalogue are kept; a folder whose version is published with other
-    /// content is refused, because a published version never changes.
+    /// content is refused, because a published version never changes. A nil `shardSize` keeps the
+    /// one the current sharded index records, else `defaultShardSize`.
     @discardableResult
     public static func build(skills: String, catalogue: String, keys: String, validDays: Int = 90,
-                             shardSize: Int = defaultShardSize) throws(MarketError) -> BuiltCatalogue
+                             shardSize: Int? = nil) throws(MarketError) -> BuiltCatalogue
     {
         let folders: [String]
         do {
@@ -52,17 +53,17 @@ public enum CatalogueBuilder {
         }
     }
 
-    /// Adds one skill version; refuses a version that is already published.
+    /// Adds one skill version; refuses a version that is already published. `shardSize` as for build.
     @discardableResult
     public static func publish(skill folder: String, catalogue: String, keys: String, validDays: Int = 90,
-                               shardSize: Int = defaultShardSize) throws(MarketError) -> BuiltCatalogue
+                               shardSize: Int? = nil) throws(MarketError) -> BuiltCatalogue
     {
         try update(catalogue: catalogue, keys: keys, validDays: validDays, shardSize: shardSize) { index throws(MarketError) in
             try add(folder, to: &index, catalogue: catalogue, refuseExisting: true)
         }
     }
 
-    static func update(catalogue: String, keys: String, validDays: Int, shardSize: Int,
+    static func update(catalogue: String, keys: String, validDays: Int, shardSize requested: Int?,
                        _ change: (inout CatalogueIndex) throws(MarketError) -> Void) throws(MarketError) -> BuiltCatalogue
     {
         let rootKey = try SigningKey.load(keys + "/" + rootKeyFile)
@@ -70,6 +71,8 @@ public enum CatalogueBuilder {
         do { try FileSystem.makeDirectories(catalogue + "/archives") } catch { throw .io("\(error)") }
         let expires = Date().addingTimeInterval(Double(validDays) * 86_400)
         let previous = try existingIndex(in: catalogue)
+        // At least 1, as the layout uses it (the CLI refuses less), so the stored size parses again.
+        let shardSize = max(1, requested ?? previous?.shardSize ?? defaultShardSize)
         var index = previous?.index ?? CatalogueIndex(version: 0, expires: expires, skills: [])
         try change(&index)
         index.version += 1
@@ -79,7 +82,7 @@ public enum CatalogueBuilder {
         try writeSigned(keySet.json, to: catalogue + "/keys.json", key: rootKey)
         // Shards first, index.json last: a client never sees an index naming a missing shard.
         let shards = index.skills.count > shardSize ? try writeShards(of: index, limit: shardSize, in: catalogue) : []
-        let document = shards.isEmpty ? index.json : ShardedIndex(version: index.version, expires: expires, shards: shards).json
+        let document = shards.isEmpty ? index.json : ShardedIndex(version: index.version, expires: expires, shards: shards, shardSize: shardSize).json
         try writeSigned(document, to: catalogue + "/index.json", key: indexKey)
         try removeShards(in: catalogue, keeping: Set((shards + (previous?.shards ?? [])).map(\.path)))
         return BuiltCatalogue(index: index, shards: shards)
@@ -106,35 +109,39 @@ public enum CatalogueBuilder {
     /// Removes shards that neither the new nor the previous index names. The previous index's
     /// shards stay one more version, for clients (and caches) that fetched it just before.
     static func removeShards(in catalogue: String, keeping paths: Set<String>) throws(MarketError) {
-        let folder = catalogue + "/" + shardFolder
-        guard FileSystem.isDirectory(folder) else { return }
-        do {
-            for name in try FileSystem.entries(of: folder) where !paths.contains(shardFolder + "/" + name) {
-                try FileSystem.unlink(folder + "/" + name)
-            }
-        } catch {
-            throw .io("\(error)")
-        }
+        // The paths are relative to the catalogue; the entries of shards/ are bare names.
+        let names = Set(paths.compactMap { path in path.hasPrefix(shardFolder + "/") ? String(path.dropFirst(shardFolder.count + 1)) : nil })
+        do { try FileSystem.removeEntries(of: catalogue + "/" + shardFolder, except: names) } catch { throw .io("\(error)") }
     }
 
     /// The catalogue's current index with every skill, read back from its shards when sharded;
-    /// a shard that does not match index.json is refused rather than silently dropped.
-    static func existingIndex(in catalogue: String) throws(MarketError) -> (index: CatalogueIndex, shards: [ShardReference])? {
+    /// a shard that does not match index.json is refused rather than silently dropped. The shard
+    /// size is the one a sharded index records (nil for format 1, which records none).
+    static func existingIndex(in catalogue: String) throws(MarketError)
+        -> (index: CatalogueIndex, shards: [ShardReference], shardSize: Int?)?
+    {
         let file = catalogue + "/index.json"
         guard FileSystem.exists(file) else { return nil }
         switch try IndexDocument(json: try readJSON(file), file: file) {
         case .whole(let index):
-            return (index, [])
+            return (index, [], nil)
         case .sharded(let sharded):
             var skills: [CatalogueSkill] = []
+            let advice = "restore it, or rebuild the catalogue from the skill folders"
             for reference in sharded.shards {
                 let path = catalogue + "/" + reference.path
-                guard let data = FileManager.default.contents(atPath: path), SHA256Hex.of(data) == reference.sha256 else {
-                    throw .malformedIndex("\(path) is missing or does not match \(file); restore it, or rebuild the catalogue from the skill folders")
+                guard let data = FileManager.default.contents(atPath: path) else {
+                    throw .malformedIndex("\(path), which \(file) names, is missing; \(advice)")
                 }
-                skills += try CatalogueShard(json: try CatalogueJSON.parse(data, path), file: path, reference: reference, in: sharded).skills
+                do {
+                    skills += try CatalogueShard(verifying: data, reference: reference, in: sharded, source: path).skills
+                } catch .badShard(_, _, let reason) {
+                    // badShard's own advice is for a client (refresh, nothing installed); here the
+                    // catalogue's owner has to mend the folder.
+                    throw .malformedIndex("\(path) does not match \(file): \(reason); \(advice)")
+                }
             }
-            return (CatalogueIndex(version: sharded.version, expires: sharded.expires, skills: skills), sharded.shards)
+            return (CatalogueIndex(version: sharded.version, expires: sharded.expires, skills: skills), sharded.shards, sharded.shardSize)
         }
     }
 

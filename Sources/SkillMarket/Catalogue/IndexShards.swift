@@ -39,17 +39,38 @@ public struct ShardedIndex: Hashable, Sendable {
 
     public var version: Int
     public var expires: Date
-    public var shards: [ShardReference]
+    /// The `--shard-size` the index was laid out with, so a later build or publish without the
+    /// option keeps the layout; nil in an index written before it was recorded.
+    public var shardSize: Int?
+    public var shards: [ShardReference] { didSet { shardsByPrefix = ShardedIndex.table(shards) } }
+    /// Each listed prefix with its shard, so finding a name's shard costs a lookup per character
+    /// of the name instead of a scan of every prefix (it runs once per skill of every shard read).
+    private var shardsByPrefix: [String: ShardReference]
 
-    public init(version: Int, expires: Date, shards: [ShardReference]) {
+    public init(version: Int, expires: Date, shards: [ShardReference], shardSize: Int? = nil) {
         self.version = version
         self.expires = expires
+        self.shardSize = shardSize
         self.shards = shards
+        self.shardsByPrefix = ShardedIndex.table(shards)
+    }
+
+    /// A prefix listed twice keeps its first shard; only an index read from JSON is checked for that.
+    private static func table(_ shards: [ShardReference]) -> [String: ShardReference] {
+        var table: [String: ShardReference] = [:]
+        for shard in shards {
+            for prefix in shard.prefixes where table[prefix] == nil { table[prefix] = shard }
+        }
+        return table
     }
 
     public var json: JSONValue {
-        ["format": .number(JSONNumber(ShardedIndex.format)), "version": .number(JSONNumber(version)),
-         "expires": .string(Timestamp.format(expires)), "shards": .array(shards.map(\.json))]
+        var object: [String: JSONValue] = [
+            "format": .number(JSONNumber(ShardedIndex.format)), "version": .number(JSONNumber(version)),
+            "expires": .string(Timestamp.format(expires)), "shards": .array(shards.map(\.json)),
+        ]
+        if let shardSize { object["shard_size"] = .number(JSONNumber(shardSize)) }
+        return .object(object)
     }
 
     public init(json: JSONValue, file: String) throws(MarketError) {
@@ -58,27 +79,39 @@ public struct ShardedIndex: Hashable, Sendable {
         else { throw .malformedIndex("\(file): needs \"version\" (integer), \"expires\" (ISO 8601) and \"shards\"") }
         self.version = Int(version)
         self.expires = expires
+        // Optional: indexes written before it was recorded lack it.
+        if let member = json["shard_size"] {
+            guard let size = member.int64Value.flatMap({ Int(exactly: $0) }), size >= 1 else {
+                throw .malformedIndex("\(file): \"shard_size\" must be a whole number of skills, at least 1")
+            }
+            self.shardSize = size
+        } else {
+            self.shardSize = nil
+        }
         var parsed: [ShardReference] = []
-        var seen: Set<String> = []
+        var byPrefix: [String: ShardReference] = [:]
         for (index, shard) in shards.enumerated() {
             let reference = try ShardReference(json: shard, at: "\(file): shards[\(index)]")
-            for prefix in reference.prefixes where !seen.insert(prefix).inserted {
-                throw .malformedIndex("\(file): the prefix '\(prefix)' is listed by two shards")
+            for prefix in reference.prefixes {
+                guard byPrefix.updateValue(reference, forKey: prefix) == nil else {
+                    throw .malformedIndex("\(file): the prefix '\(prefix)' is listed by two shards")
+                }
             }
             parsed.append(reference)
         }
         self.shards = parsed
+        self.shardsByPrefix = byPrefix
     }
 
-    /// The shard that lists the longest prefix of `name`: the only one that may hold it.
+    /// The shard that lists the longest prefix of `name`: the only one that may hold it. The
+    /// name's own prefixes are looked up, longest first.
     public func shard(for name: String) -> ShardReference? {
-        var best: (length: Int, shard: ShardReference)?
-        for shard in shards {
-            for prefix in shard.prefixes where name.hasPrefix(prefix) && prefix.count > (best?.length ?? 0) {
-                best = (prefix.count, shard)
-            }
+        var end = name.endIndex
+        while end > name.startIndex {
+            if let shard = shardsByPrefix[String(name[..<end])] { return shard }
+            end = name.index(before: end)
         }
-        return best?.shard
+        return nil
     }
 }
 
@@ -141,6 +174,17 @@ public struct CatalogueShard: Hashable, Sendable {
 
     public var json: JSONValue {
         ["format": .number(JSONNumber(ShardedIndex.format)), "skills": .array(skills.sorted { $0.name < $1.name }.map(\.json))]
+    }
+
+    /// The shard `reference` pins, from bytes read at `source` (a URL or a path, for messages):
+    /// they are parsed only if their sha256 is the one the signed index gives. This is the one
+    /// check every reader of a shard (client and builder) goes through.
+    public init(verifying data: Data, reference: ShardReference, in index: ShardedIndex, source: String) throws(MarketError) {
+        let actual = SHA256Hex.of(data)
+        guard actual == reference.sha256 else {
+            throw .badShard(url: source, indexVersion: index.version, reason: "its sha256 is \(actual), the index says \(reference.sha256)")
+        }
+        try self.init(json: try CatalogueJSON.parse(data, source), file: source, reference: reference, in: index)
     }
 
     /// Parses a shard whose bytes already matched `reference`, and checks that each skill belongs

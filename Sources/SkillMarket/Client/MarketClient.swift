@@ -143,15 +143,9 @@ public final class MarketClient {
 
     /// Drops cached shards the new index no longer names, so the cache stays one index's size.
     func pruneShardCache(_ source: CatalogueSource, keeping index: IndexDocument) throws(MarketError) {
-        let folder = shardCache(source)
-        guard FileSystem.isDirectory(folder) else { return }
         var keep: Set<String> = []
         if case .sharded(let sharded) = index { keep = Set(sharded.shards.map { $0.sha256 + ".json" }) }
-        do {
-            for name in try FileSystem.entries(of: folder) where !keep.contains(name) { try FileSystem.unlink(folder + "/" + name) }
-        } catch {
-            throw .io("\(error)")
-        }
+        do { try FileSystem.removeEntries(of: shardCache(source), except: keep) } catch { throw .io("\(error)") }
     }
 
     func signature(at url: URL) throws(MarketError) -> DetachedSignature {
@@ -190,7 +184,7 @@ public final class MarketClient {
         case .whole(let whole): return whole.skills
         case .sharded(let document): sharded = document
         }
-        let loader = ShardLoader(fetcher: fetcher, indexURL: index.source.indexURL, cache: shardCache(index.source), index: sharded)
+        let loader = shardLoader(index, sharded)
         let missing = sharded.shards.filter { shardSkills[$0.sha256] == nil }
         for (reference, result) in zip(missing, MarketClient.concurrently(missing, width: 4, loader.load)) {
             shardSkills[reference.sha256] = try result.get()
@@ -205,12 +199,13 @@ public final class MarketClient {
             return whole.skill(named: name)
         case .sharded(let sharded):
             guard let reference = sharded.shard(for: name) else { return nil }
-            if shardSkills[reference.sha256] == nil {
-                let loader = ShardLoader(fetcher: fetcher, indexURL: index.source.indexURL, cache: shardCache(index.source), index: sharded)
-                shardSkills[reference.sha256] = try loader.load(reference)
-            }
+            if shardSkills[reference.sha256] == nil { shardSkills[reference.sha256] = try shardLoader(index, sharded).load(reference) }
             return shardSkills[reference.sha256]?.first { $0.name == name }
         }
+    }
+
+    private func shardLoader(_ index: SourceIndex, _ sharded: ShardedIndex) -> ShardLoader {
+        ShardLoader(fetcher: fetcher, indexURL: index.source.indexURL, cache: shardCache(index.source), index: sharded)
     }
 
     /// The first source, in configuration order, that has a skill of this name.
@@ -296,13 +291,26 @@ public final class MarketClient {
     }
 
     /// Fetches several archives at once (at most `width` transfers), for installs of several
-    /// skills; each result is an archive or the error that refused it.
+    /// skills; each result, in the order of `releases`, is an archive or the error that refused it.
+    /// A release listed more than once (a requirement shared by two skills) is fetched once and its
+    /// result given at each place: two transfers of the same archive would write the same
+    /// staging file.
     public func fetchArchives(_ releases: [ResolvedRelease], for store: SkillStore, width: Int = 4) -> [Result<FetchedArchive, MarketError>] {
         let layout = store.layout
         let fetcher = fetcher
-        return MarketClient.concurrently(releases, width: width) { release throws(MarketError) in
+        var distinct: [ResolvedRelease] = []
+        var slots: [String: Int] = [:]
+        // For each release, the place of its fetch in `distinct`.
+        let positions = releases.map { release in
+            if let slot = slots[release.release.sha256] { return slot }
+            slots[release.release.sha256] = distinct.count
+            distinct.append(release)
+            return distinct.count - 1
+        }
+        let results = MarketClient.concurrently(distinct, width: width) { release throws(MarketError) in
             try MarketClient.fetch(release, layout: layout, fetcher: fetcher, progress: nil)
         }
+        return positions.map { results[$0] }
     }
 
     /// `work` on every item, at most `width` at a time; each result is a value or the error.
@@ -377,8 +385,11 @@ struct ShardLoader: Sendable {
 
     @Sendable func load(_ reference: ShardReference) throws(MarketError) -> [CatalogueSkill] {
         let cached = cache + "/" + reference.sha256 + ".json"
-        if let data = FileManager.default.contents(atPath: cached), SHA256Hex.of(data) == reference.sha256 {
-            return try parse(data, reference, file: cached)
+        // A cached copy that no longer verifies (damaged on disk) is fetched again, not refused.
+        if let data = FileManager.default.contents(atPath: cached),
+           let shard = try? CatalogueShard(verifying: data, reference: reference, in: index, source: cached)
+        {
+            return shard.skills
         }
         guard let url = URL(string: reference.path, relativeTo: indexURL)?.absoluteURL else {
             throw .malformedIndex("index.json: the shard path '\(reference.path)' is not a URL path")
@@ -391,11 +402,7 @@ struct ShardLoader: Sendable {
             guard case .fetch(let url, let reason) = error else { throw error }
             throw .fetch(url: url, reason: reason + "; `memento search --refresh` fetches the catalogue's current index")
         }
-        let actual = SHA256Hex.of(data)
-        guard actual == reference.sha256 else {
-            throw .badShard(url: url.absoluteString, indexVersion: index.version, reason: "its sha256 is \(actual), the index says \(reference.sha256)")
-        }
-        let skills = try parse(data, reference, file: url.absoluteString)
+        let skills = try CatalogueShard(verifying: data, reference: reference, in: index, source: url.absoluteString).skills
         do {
             try FileSystem.makeDirectories(cache)
             try FileSystem.writeAtomically(data, to: cached)
@@ -403,10 +410,6 @@ struct ShardLoader: Sendable {
             throw .io("\(error)")
         }
         return skills
-    }
-
-    private func parse(_ data: Data, _ reference: ShardReference, file: String) throws(MarketError) -> [CatalogueSkill] {
-        try CatalogueShard(json: try CatalogueJSON.parse(data, file), file: file, reference: reference, in: index).skills
     }
 }
 

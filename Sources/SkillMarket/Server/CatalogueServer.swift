@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import MementoCore
 
 /// A static file server for one catalogue folder, for local use (`memento market serve`).
 ///
@@ -33,7 +34,7 @@ public final class CatalogueServer: Sendable {
     public init(directory: String, host: String, port: Int, log: @escaping @Sendable (String) -> Void) throws(MarketError) {
         let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard folder >= 0 else {
-            throw .io("cannot serve \(directory): \(String(cString: strerror(errno))); give the catalogue folder (the --catalog of `memento market build`)")
+            throw .io("cannot serve \(directory): \(Posix.errorText(errno)); give the catalogue folder (the --catalog of `memento market build`)")
         }
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE
@@ -58,7 +59,7 @@ public final class CatalogueServer: Sendable {
             let hint = code == EADDRINUSE ? "the port is taken; choose another --port (0 picks a free one)"
                 : code == EACCES ? "ports below 1024 need privileges; choose --port 8080 or another above 1024"
                 : "check --host and --port"
-            throw .io("cannot listen on \(host):\(port): \(String(cString: strerror(code))); \(hint)")
+            throw .io("cannot listen on \(host):\(port): \(Posix.errorText(code)); \(hint)")
         }
         for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         var bound = sockaddr_storage()
@@ -147,7 +148,7 @@ public final class CatalogueServer: Sendable {
             var watched = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0), pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
             if poll(&watched, 2, -1) < 0 {
                 if errno == EINTR { continue }
-                log("stopped: poll failed: \(String(cString: strerror(errno)))")
+                log("stopped: poll failed: \(Posix.errorText(errno))")
                 return
             }
             if watched[1].revents != 0 { return }
@@ -161,7 +162,7 @@ public final class CatalogueServer: Sendable {
                 slots.signal()
                 // Out of descriptors or memory: pause rather than spin on a connection that stays queued.
                 if code != EINTR && code != ECONNABORTED && code != EAGAIN {
-                    log("cannot accept a connection: \(String(cString: strerror(code)))")
+                    log("cannot accept a connection: \(Posix.errorText(code))")
                     Thread.sleep(forTimeInterval: 0.1)
                 }
                 continue
@@ -434,8 +435,4 @@ struct HTTPRequestHead {
         }
         return HTTPRequestHead(method: String(parts[0]), target: String(parts[1]), headers: headers)
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
 }

@@ -100,10 +100,20 @@ struct InstallCommand: ParsableCommand {
             }
             let releases = plan.flatMap(\.1)
             var fetched: [String: FetchedArchive] = [:]
+            // Downloads not handed to an install (one failed, or the skill was installed already)
+            // are removed however this ends, so a failed install leaves nothing in staging.
+            defer { for leftover in fetched.values where leftover.temporary { try? FileManager.default.removeItem(atPath: leftover.path) } }
             if let client, releases.count > 1 {
+                // Every download that succeeded is recorded before the first refusal is thrown, so
+                // the cleanup above sees them all.
+                var refusal: MarketError?
                 for (release, result) in zip(releases, client.fetchArchives(releases, for: store)) {
-                    fetched[release.release.sha256] = try result.get()
+                    switch result {
+                    case .success(let archive): fetched[release.release.sha256] = archive
+                    case .failure(let error): refusal = refusal ?? error
+                    }
                 }
+                if let refusal { throw refusal }
             }
             for (path, resolved) in plan {
                 guard let client, !resolved.isEmpty else {
@@ -120,7 +130,6 @@ struct InstallCommand: ParsableCommand {
                                                        progress: { download.update(done: Int($0), total: Int($1)) }))
                 }
             }
-            for leftover in fetched.values where leftover.temporary { try? FileManager.default.removeItem(atPath: leftover.path) }
         }
         if json {
             Terminal.printJSON(.array(outcomes.map(\.json)))

@@ -12,13 +12,13 @@ struct CatalogueSigningOptions: ParsableArguments {
     @Option(help: "Days until the newly signed index expires.")
     var validDays = 90
 
-    // Given on every build and publish of a catalogue: it is not stored, and a publish without it
-    // lays the index out again with the default.
-    @Option(help: ArgumentHelp("Shard the index by name prefix past this many skills, at most this many per shard.", valueName: "skills"))
-    var shardSize = CatalogueBuilder.defaultShardSize
+    // Optional: a sharded index records the size it was laid out with, and a build or publish
+    // without the option keeps that one rather than re-laying the index at the default.
+    @Option(help: ArgumentHelp("Shard the index by name prefix past this many skills, at most this many per shard (default: the size the sharded index records, else \(CatalogueBuilder.defaultShardSize)).", valueName: "skills"))
+    var shardSize: Int?
 
     func validate() throws {
-        if shardSize < 1 { throw ValidationError("--shard-size must be at least 1") }
+        if let shardSize, shardSize < 1 { throw ValidationError("--shard-size must be at least 1") }
     }
 
     /// ", N shards" when the index was sharded, else nothing.
