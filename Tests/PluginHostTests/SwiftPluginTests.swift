@@ -107,6 +107,30 @@ struct SwiftPluginTests {
         #expect(try client.call(tool: "greet", arguments: ["name": "Ada"])["text"] == "Hello, Ada!")
     }
 
+    /// SkillKit splits the envelope itself (so a call decodes its input once): any member order
+    /// and whitespace work, and a broken envelope is refused as such, never half-read.
+    @Test func theEnvelopeIsReadWhateverItsLayoutAndRefusedWhenBroken() throws {
+        let workspace = try PluginWorkspace()
+        let plugin = try NativeLoader.load(try NativeSkillFolder(root: try SwiftPluginTests.build(in: workspace)), mode: .inProcess)
+        func call(_ request: String) throws -> JSONValue { try plugin.invoke(Array(request.utf8)) }
+        let hello: JSONValue = ["length": 3, "text": "Hello, Ada!"]
+        #expect(try call(" {\n \"tool\" : \"greet\" ,\t\"arguments\" : { \"name\" : \"Ada\" } } \n") == hello)
+        #expect(try call(#"{"arguments":{"name":"A\"da"},"t\u006fol":"gr\u0065et"}"#) == ["length": 4, "text": "Hello, A\"da!"])
+        #expect(try call(#"{"junk":[1,{"x":"]}\\"}],"n":-1.5e3,"tool":"greet","arguments":{"name":"Ada"},"settings":null}"#) == hello)
+        #expect(try call(#"{"tool":"greet","arguments":{"name":"Bob"},"tool":"fail"}"#)["error"]?["code"] == "not_welcome")
+
+        for broken in ["", "[]", "{", #"{"tool":"greet","arguments":{"name":"Ada"}} x"#, #"{"tool":"greet","arguments":{"name":"Ada"}"#,
+                       #"{"tool":"greet","arguments":{"name":"Ada"]}"#, #"{"tool":5,"arguments":{}}"#, #"{"arguments":{"name":"Ada"}}"#,
+                       #"{"tool":"greet","arguments":{"name":"Ada"},"x":tru e}"#, #"{"tool":"greet" "arguments":{}}"#,
+                       "{\"tool\":\"gr\neet\",\"arguments\":{}}"] {
+            #expect(try call(broken)["error"]?["code"] == "bad_request", "\(broken)")
+        }
+        // The envelope is whole, but the arguments are not the tool's: the tool's decoder says so.
+        #expect(try call(#"{"tool":"greet"}"#)["error"]?["code"] == "invalid_arguments")
+        #expect(try call(#"{"tool":"greet","arguments":{"name":"Ada" "x":1}}"#)["error"]?["code"] == "invalid_arguments")
+        #expect(try call(#"{"tool":"greet","arguments":null}"#)["error"]?["code"] == "invalid_arguments")
+    }
+
     @Test func fatalErrorInProcessEndsTheHostWithSIGILL() throws {
         let workspace = try PluginWorkspace()
         let folder = try SwiftPluginTests.build(in: workspace)

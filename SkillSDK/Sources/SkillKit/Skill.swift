@@ -60,16 +60,16 @@ public struct SkillError: Error, Sendable {
     }
 }
 
-/// One tool: its name and a type-erased step that decodes the arguments (and settings) from the
-/// request and returns the call to run.
+/// One tool: its name and a type-erased call that decodes the arguments (and settings) from
+/// the request's envelope, runs the method and encodes its output.
 public struct SkillTool<S: Skill>: Sendable {
     let name: String
-    let prepare: @Sendable (S, KeyedDecodingContainer<EnvelopeKey>) throws -> () throws -> Data
+    let call: @Sendable (S, Envelope) throws -> Data
 
     public static func tool<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(_ name: String, _ method: @escaping @Sendable (S) -> (Input) throws -> Output) -> SkillTool {
         SkillTool(name: name) { skill, request in
             let input = try arguments(Input.self, of: name, in: request)
-            return { try SkillCodec.encode(try method(skill)(input)) }
+            return try SkillCodec.encode(try method(skill)(input))
         }
     }
 
@@ -79,17 +79,18 @@ public struct SkillTool<S: Skill>: Sendable {
             let input = try arguments(Input.self, of: name, in: request)
             let settings: S.Settings
             do {
-                settings = try request.decodeIfPresent(S.Settings.self, forKey: .settings) ?? SkillCodec.decoder.decode(S.Settings.self, from: Data("{}".utf8))
+                settings = try SkillCodec.decoder.decode(S.Settings.self, from: request.settings ?? Data("{}".utf8))
             } catch {
                 throw SkillError("invalid_settings", "the host's settings for this skill do not decode: \(error); fix them in the host's settings.json")
             }
-            return { try SkillCodec.encode(try method(skill)(input, settings)) }
+            return try SkillCodec.encode(try method(skill)(input, settings))
         }
     }
 
-    private static func arguments<Input: Decodable>(_ type: Input.Type, of name: String, in request: KeyedDecodingContainer<EnvelopeKey>) throws -> Input {
+    private static func arguments<Input: Decodable>(_ type: Input.Type, of name: String, in request: Envelope) throws -> Input {
+        guard let bytes = request.arguments else { throw SkillError("invalid_arguments", "the request has no arguments for \(name)") }
         do {
-            return try request.decode(Input.self, forKey: .arguments)
+            return try SkillCodec.decoder.decode(Input.self, from: bytes)
         } catch {
             throw SkillError("invalid_arguments", "the arguments of \(name) do not decode: \(error)")
         }
@@ -99,49 +100,15 @@ public struct SkillTool<S: Skill>: Sendable {
 /// A skill without settings.
 public struct NoSettings: Decodable, Sendable {}
 
-/// The members of the request envelope the host sends: `{"tool": NAME, "arguments": {…},
-/// "settings": {…}}`. Arguments and settings decode separately, so a bad setting is never
-/// blamed on the caller.
-enum EnvelopeKey: String, CodingKey {
-    case tool, arguments, settings
-}
-
 /// A request that is not an envelope or names no tool of this skill.
 enum RequestError: Error {
     case badRequest
     case unknownTool(String)
 }
 
-/// The instance and its tools, handed to `PreparedCall` through the decoder's user info so
-/// that the request is parsed once: the tool name picks the tool, which decodes its own input.
-final class ToolTable<S: Skill>: @unchecked Sendable {
-    let skill: S
-    let tools: [String: SkillTool<S>]
-    var names: [String] { tools.keys.sorted() }
-
-    init(_ skill: S) {
-        self.skill = skill
-        tools = Dictionary(S.tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-    }
-
-    static var userInfoKey: CodingUserInfoKey { CodingUserInfoKey(rawValue: "memento.skillkit.tools")! }
-}
-
-struct PreparedCall<S: Skill>: Decodable {
-    let run: () throws -> Data
-
-    init(from decoder: any Decoder) throws {
-        guard let table = decoder.userInfo[ToolTable<S>.userInfoKey] as? ToolTable<S>,
-              let request = try? decoder.container(keyedBy: EnvelopeKey.self),
-              let name = try? request.decode(String.self, forKey: .tool) else { throw RequestError.badRequest }
-        guard let tool = table.tools[name] else { throw RequestError.unknownTool(name) }
-        run = try tool.prepare(table.skill, request)
-    }
-}
-
 enum SkillCodec {
     /// Sorted keys, so equal results are equal bytes in every process (plugin-abi.md §7.8).
-    /// One coder each for the image: they hold no per-call state.
+    /// One coder each for the image: they hold no per-call state, and every instance shares them.
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -22,22 +22,21 @@ public enum SkillExport {
 
 /// The instance behind the opaque pointer `create` hands out.
 private final class SkillInstance {
-    /// The status code and the reply JSON for one request.
-    let handle: (Data) -> (Int32, Data)
+    /// The status code and the reply JSON for one request, which is borrowed for the call.
+    let handle: (UnsafeRawBufferPointer) -> (Int32, Data)
 
     init<S: Skill>(_ skill: S) {
-        let table = ToolTable(skill)
-        let decoder = JSONDecoder()
-        decoder.userInfo[ToolTable<S>.userInfoKey] = table
+        let tools = Dictionary(S.tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         handle = { request in
             do {
-                let call = try decoder.decode(PreparedCall<S>.self, from: request)
-                return (Int32(SKILL_OK), try call.run())
+                let envelope = try Envelope(request)
+                guard let tool = tools[envelope.tool] else { throw RequestError.unknownTool(envelope.tool) }
+                return (Int32(SKILL_OK), try tool.call(skill, envelope))
             } catch let error as SkillError {
                 return (Int32(error.code == "invalid_arguments" ? SKILL_ERR_BAD_INPUT : SKILL_ERR_FAILED), SkillCodec.error(error.code, error.message))
             } catch RequestError.unknownTool(let name) {
-                return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("unknown_tool", "no tool '\(name)'; tools: \(table.names.joined(separator: ", "))"))
-            } catch RequestError.badRequest, is DecodingError {
+                return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("unknown_tool", "no tool '\(name)'; tools: \(tools.keys.sorted().joined(separator: ", "))"))
+            } catch RequestError.badRequest {
                 return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("bad_request", "expected {\"tool\": NAME, \"arguments\": {…}}"))
             } catch {
                 return (Int32(SKILL_ERR_FAILED), SkillCodec.error("failed", "\(error)"))
@@ -78,7 +77,7 @@ private final class Exported: @unchecked Sendable {
                 guard let out else { return Int32(SKILL_ERR_BAD_INPUT) }
                 let (code, reply): (Int32, Data)
                 if let instance {
-                    let request = input.map { Data(bytes: $0, count: length) } ?? Data()
+                    let request = UnsafeRawBufferPointer(start: input, count: input == nil ? 0 : length)
                     (code, reply) = Unmanaged<SkillInstance>.fromOpaque(instance).takeUnretainedValue().handle(request)
                 } else {
                     (code, reply) = (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("bad_request", "invoke without an instance"))
