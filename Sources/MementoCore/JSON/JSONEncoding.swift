@@ -43,7 +43,7 @@ extension JSONValue {
         case .object(let members):
             guard !members.isEmpty else { output.append(contentsOf: "{}".utf8); return }
             output.append(UInt8(ascii: "{"))
-            let sorted = members.sorted { JSONValue.utf8Order($0.key, $1.key) }
+            let sorted = members.count == 1 ? Array(members) : members.sorted { JSONValue.utf8Order($0.key, $1.key) }
             for (position, (key, value)) in sorted.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 JSONValue.newline(&output, layout: layout, indent: indent + 1)
@@ -59,7 +59,18 @@ extension JSONValue {
 
     /// Byte order of UTF-8, which is also code-point order: stable across processes and platforms.
     static func utf8Order(_ lhs: String, _ rhs: String) -> Bool {
-        lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
+        // Native strings lend their bytes, so the common case is one memcmp.
+        let compared = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                let common = min(left.count, right.count)
+                if common > 0, let leftBytes = left.baseAddress, let rightBytes = right.baseAddress {
+                    let order = memcmp(leftBytes, rightBytes, common)
+                    if order != 0 { return order < 0 }
+                }
+                return left.count < right.count
+            }
+        }
+        return (compared ?? nil) ?? lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
     private static func newline(_ output: inout [UInt8], layout: Layout, indent: Int) {
@@ -70,6 +81,16 @@ extension JSONValue {
 
     static func writeString(_ text: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
+        // Most strings need no escape: then they go in with one copy.
+        let plain = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
+            output.append(contentsOf: bytes)
+            return true
+        }
+        if plain == true {
+            output.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])

@@ -204,6 +204,10 @@ struct JSONByteParser {
     }
 
     func decodeUTF8(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
+        // Short ASCII (most keys and values) is valid as it stands: it skips the generic
+        // validator, whose fixed cost exceeds the copy at this size. Long text is validated in
+        // the one pass that copies it.
+        if slice.count <= 64, slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
         guard let text = String(validating: slice, as: UTF8.self) else {
             throw JSONParseError(offset: offset, reason: "string is not valid UTF-8")
         }

@@ -64,6 +64,15 @@ public struct JSONSchemaValidator: Sendable, Equatable {
             return text
         }
 
+        /// Path steps matter only to messages: a silent report keeps none.
+        mutating func enter(_ component: PathComponent) {
+            if collecting { components.append(component) }
+        }
+
+        mutating func leave() {
+            if collecting { components.removeLast() }
+        }
+
         mutating func add(_ message: @autoclosure () -> String) {
             if collecting { problems.append("\(path): \(message())") }
         }
@@ -111,7 +120,7 @@ public struct JSONSchemaValidator: Sendable, Equatable {
             fail("expected \(Self.preview(constant))")
             if !report.collecting { return false }
         }
-        if !checkCombinators(value, node, depth: depth, &report) {
+        if node.hasCombinators, !checkCombinators(value, node, depth: depth, &report) {
             failed = true
             if !report.collecting { return false }
         }
@@ -167,9 +176,13 @@ public struct JSONSchemaValidator: Sendable, Equatable {
             report.components.removeLast()
         }
         // Sorted only when messages are wanted: their order is part of the output.
-        let names = report.collecting ? members.keys.sorted() : Array(members.keys)
-        for name in names {
-            guard let member = members[name] else { continue }
+        guard report.collecting else { return checkMembers(members, node, depth: depth, &report) }
+        return checkMembers(members.sorted { $0.key < $1.key }, node, depth: depth, &report) && conforms
+    }
+
+    private func checkMembers(_ members: some Sequence<(key: String, value: JSONValue)>, _ node: SchemaNode, depth: Int, _ report: inout Report) -> Bool {
+        var conforms = true
+        for (name, member) in members {
             let schema: SchemaNode?
             if let property = node.properties[name] {
                 schema = property
@@ -184,9 +197,9 @@ public struct JSONSchemaValidator: Sendable, Equatable {
                 schema = node.additional
             }
             guard let schema else { continue }
-            report.components.append(.member(name))
+            report.enter(.member(name))
             let memberConforms = check(member, against: schema, depth: depth + 1, &report)
-            report.components.removeLast()
+            report.leave()
             if !memberConforms {
                 conforms = false
                 if !report.collecting { return false }
@@ -199,9 +212,9 @@ public struct JSONSchemaValidator: Sendable, Equatable {
         var conforms = true
         for (index, item) in items.enumerated() {
             guard let schema = index < node.prefixItems.count ? node.prefixItems[index] : node.items else { continue }
-            report.components.append(.index(index))
+            report.enter(.index(index))
             let itemConforms = check(item, against: schema, depth: depth + 1, &report)
-            report.components.removeLast()
+            report.leave()
             if !itemConforms {
                 conforms = false
                 if !report.collecting { return false }
@@ -286,6 +299,7 @@ final class SchemaNode: Sendable {
     let minItems: Int64?, maxItems: Int64?, minLength: Int64?, maxLength: Int64?
     let minimum: Double?, maximum: Double?, exclusiveMinimum: Double?, exclusiveMaximum: Double?
     var hasNumericBounds: Bool { minimum != nil || maximum != nil || exclusiveMinimum != nil || exclusiveMaximum != nil }
+    var hasCombinators: Bool { !allOf.isEmpty || anyOf != nil || oneOf != nil || not != nil }
 
     init(kind: Kind) {
         self.kind = kind

@@ -40,7 +40,7 @@ struct FFISignature: Sendable {
         }
         for argument in arguments {
             guard let target = argument.lengthOf else { continue }
-            guard argument.type.integerRange != nil else { throw .badSignature(tool: spec.name, "\(argument.name) carries a length, so it must be an integer type") }
+            guard argument.type.integerBounds != nil else { throw .badSignature(tool: spec.name, "\(argument.name) carries a length, so it must be an integer type") }
             guard arguments.contains(where: { $0.name == target && $0.type == .bytes }) else {
                 throw .badSignature(tool: spec.name, "\(argument.name) is the length of \"\(target)\", which is not a bytes argument")
             }

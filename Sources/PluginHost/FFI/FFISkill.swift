@@ -133,12 +133,15 @@ private final class PreparedTool: @unchecked Sendable {
             guard let flag = value.boolValue else { throw .invalidArgument(tool: tool, "\(argument.name) must be true or false") }
             slot.storeBytes(of: Int32(flag ? 1 : 0), as: Int32.self)
         default:
-            guard case .number(let number) = value, number.isInteger, let range = argument.type.integerRange else {
+            guard case .number(let number) = value, number.isInteger, let bounds = argument.type.integerBounds else {
                 throw .invalidArgument(tool: tool, "\(argument.name) must be an integer")
             }
-            let outOfRange = FFIError.invalidArgument(tool: tool, "\(argument.name) = \(number.literal) is outside \(argument.type.rawValue) [\(range.minimum), \(range.maximum)]")
+            // Built only when it is thrown: rendering the bounds costs more than the call.
+            func outOfRange() -> FFIError {
+                .invalidArgument(tool: tool, "\(argument.name) = \(number.literal) is outside \(argument.type.rawValue) [\(bounds.minimum), \(bounds.maximum)]")
+            }
             if argument.type.isSigned {
-                guard let wide = number.int64Value, let low = range.minimum.int64Value, let high = range.maximum.int64Value, (low...high).contains(wide) else { throw outOfRange }
+                guard let wide = number.int64Value, wide >= bounds.minimum, wide <= Int64(clamping: bounds.maximum) else { throw outOfRange() }
                 switch argument.type {
                 case .int8: slot.storeBytes(of: Int8(wide), as: Int8.self)
                 case .int16: slot.storeBytes(of: Int16(wide), as: Int16.self)
@@ -146,7 +149,7 @@ private final class PreparedTool: @unchecked Sendable {
                 default: slot.storeBytes(of: wide, as: Int64.self)
                 }
             } else {
-                guard let wide = number.uint64Value, let high = range.maximum.uint64Value, wide <= high else { throw outOfRange }
+                guard let wide = number.uint64Value, wide <= bounds.maximum else { throw outOfRange() }
                 switch argument.type {
                 case .uint8: slot.storeBytes(of: UInt8(wide), as: UInt8.self)
                 case .uint16: slot.storeBytes(of: UInt16(wide), as: UInt16.self)

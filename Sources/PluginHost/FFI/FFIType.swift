@@ -23,29 +23,29 @@ enum FFIType: String, Sendable, CaseIterable {
         }
     }
 
-    /// The exact range of an integer type, as JSON numbers; nil for other types.
-    var integerRange: (minimum: JSONNumber, maximum: JSONNumber)? {
+    /// The exact range of an integer type; nil for other types.
+    var integerBounds: (minimum: Int64, maximum: UInt64)? {
         switch self {
-        case .int8: return (JSONNumber(Int8.min), JSONNumber(Int8.max))
-        case .int16: return (JSONNumber(Int16.min), JSONNumber(Int16.max))
-        case .int32: return (JSONNumber(Int32.min), JSONNumber(Int32.max))
-        case .int64: return (JSONNumber(Int64.min), JSONNumber(Int64.max))
-        case .uint8: return (JSONNumber(0), JSONNumber(UInt8.max))
-        case .uint16: return (JSONNumber(0), JSONNumber(UInt16.max))
-        case .uint32: return (JSONNumber(0), JSONNumber(UInt32.max))
-        case .uint64: return (JSONNumber(0), JSONNumber(UInt64.max))
+        case .int8: return (Int64(Int8.min), UInt64(Int8.max))
+        case .int16: return (Int64(Int16.min), UInt64(Int16.max))
+        case .int32: return (Int64(Int32.min), UInt64(Int32.max))
+        case .int64: return (Int64.min, UInt64(Int64.max))
+        case .uint8: return (0, UInt64(UInt8.max))
+        case .uint16: return (0, UInt64(UInt16.max))
+        case .uint32: return (0, UInt64(UInt32.max))
+        case .uint64: return (0, UInt64.max)
         default: return nil
         }
     }
 
-    var isSigned: Bool { [.int8, .int16, .int32, .int64].contains(self) }
+    var isSigned: Bool { (integerBounds?.minimum ?? 0) < 0 }
 
     /// Only scalars come back: a returned pointer would need an ownership rule v1 does not have.
     var canBeReturned: Bool { self != .string && self != .bytes }
 
     /// The JSON Schema of an argument of this type; integer bounds are exact.
     var schema: JSONValue {
-        if let range = integerRange { return ["type": "integer", "minimum": .number(range.minimum), "maximum": .number(range.maximum)] }
+        if let bounds = integerBounds { return ["type": "integer", "minimum": .number(JSONNumber(bounds.minimum)), "maximum": .number(JSONNumber(bounds.maximum))] }
         switch self {
         case .float, .double: return ["type": "number"]
         case .bool: return ["type": "boolean"]

@@ -35,11 +35,12 @@ enum HostedSkill {
     /// The tool's JSON reply. Invalid FFI arguments come back as an error reply, like a
     /// native skill's, since they are the caller's mistake rather than the host's.
     /// FFI tools take no settings: a C signature has nowhere to put them.
-    func call(tool: String, arguments: JSONValue, settings: JSONValue? = nil) throws(ToolCallError) -> JSONValue {
+    func call(_ invocation: ToolInvocation, arguments: JSONValue) throws(ToolCallError) -> JSONValue {
+        let tool = invocation.tool
         switch self {
         case .native(let plugin):
             do {
-                return try plugin.invoke(Array(ToolInvocation.envelope(tool: tool, arguments: arguments, settings: settings).encoded().utf8))
+                return try plugin.invoke(invocation.envelope(arguments))
             } catch {
                 throw .plugin(error)
             }

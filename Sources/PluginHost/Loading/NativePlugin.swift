@@ -45,21 +45,18 @@ public final class NativePlugin: @unchecked Sendable {
     /// `{"error":{...}}` for a tool error. The plugin's buffer is released exactly once, through
     /// the plugin's own `free_buf`.
     public func invoke(_ request: [UInt8]) throws(PluginError) -> JSONValue {
-        let output: [UInt8] = {
-            if !threadSafe { callLock.lock() }
-            defer { if !threadSafe { callLock.unlock() } }
-            var buffer = skill_buf(ptr: nil, len: 0, reserved: nil)
-            _ = request.withUnsafeBufferPointer { input in
-                invokeFunction(instance, input.baseAddress, input.count, &buffer)
-            }
-            defer { freeFunction(&buffer) }
-            guard let pointer = buffer.ptr else { return [] }
-            return Array(UnsafeBufferPointer(start: pointer, count: buffer.len))
-        }()
+        if !threadSafe { callLock.lock() }
+        defer { if !threadSafe { callLock.unlock() } }
+        var buffer = skill_buf(ptr: nil, len: 0, reserved: nil)
+        _ = request.withUnsafeBufferPointer { input in
+            invokeFunction(instance, input.baseAddress, input.count, &buffer)
+        }
+        defer { freeFunction(&buffer) }
         // The status code adds nothing the JSON does not say: an error reply carries "error".
-        guard !output.isEmpty else { throw .invalidOutput(skill: folder.name, reason: "invoke returned an empty buffer") }
+        guard let pointer = buffer.ptr, buffer.len > 0 else { throw .invalidOutput(skill: folder.name, reason: "invoke returned an empty buffer") }
         do {
-            return try JSONValue.parse(bytes: output)
+            // Parsed where the plugin put it: the reply is copied once, into the value.
+            return try JSONValue.parse(UnsafeBufferPointer(start: pointer, count: buffer.len))
         } catch {
             throw .invalidOutput(skill: folder.name, reason: "\(error)")
         }

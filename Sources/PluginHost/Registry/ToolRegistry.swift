@@ -49,7 +49,9 @@ public final class ToolRegistry: @unchecked Sendable {
     public let policy: ExecutionPolicy
     private let lock = NSLock()
     private var backends: [String: Backend] = [:]
-    /// Each tool's input schema, compiled on its first call.
+    /// Each skill tool as its first call resolved it.
+    private var routes: [String: Route] = [:]
+    /// Each external tool's input schema, compiled on its first call.
     private var validators: [String: JSONSchemaValidator] = [:]
     private var loadTimes: [String: Duration] = [:]
 
@@ -59,6 +61,20 @@ public final class ToolRegistry: @unchecked Sendable {
         /// A script skill's MCP server process.
         case mcp(MCPBackend)
     }
+    /// What every call of one skill tool needs besides its arguments, so that a call looks up
+    /// one object instead of resolving the name, compiling the schema and encoding the settings.
+    private final class Route: Sendable {
+        let tool: RegisteredTool
+        let validator: JSONSchemaValidator
+        let invocation: ToolInvocation
+
+        init(tool: RegisteredTool, settings: JSONValue?) {
+            self.tool = tool
+            validator = JSONSchemaValidator(schema: tool.spec.inputSchema)
+            invocation = ToolInvocation(tool: tool.spec.name, settings: settings)
+        }
+    }
+
     /// External servers by name, started on their first call.
     private var servers: [String: MCPBackend] = [:]
 
@@ -90,23 +106,33 @@ public final class ToolRegistry: @unchecked Sendable {
     /// Validates the arguments against the tool's input schema, then calls it. Invalid
     /// arguments and failures the tool reports come back as an error result, not a throw.
     public func call(_ qualifiedName: String, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
-        if let (server, _) = MCPTool.split(qualifiedName), let config = policy.mcpServers[server] {
-            return try callExternal(qualifiedName, on: config, arguments: arguments)
+        guard let route = lock.withLock({ routes[qualifiedName] }) else {
+            if let (server, _) = MCPTool.split(qualifiedName), let config = policy.mcpServers[server] {
+                return try callExternal(qualifiedName, on: config, arguments: arguments)
+            }
+            let tool = try tool(named: qualifiedName)
+            let route = Route(tool: tool, settings: policy.settings[tool.skill.name])
+            lock.withLock { routes[qualifiedName] = route }
+            return try call(route, arguments: arguments)
         }
-        let tool = try tool(named: qualifiedName)
-        let problems = validator(for: qualifiedName, schema: tool.spec.inputSchema).validate(arguments, at: "arguments")
+        return try call(route, arguments: arguments)
+    }
+
+    private func call(_ route: Route, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
+        let tool = route.tool
+        let problems = route.validator.validate(arguments, at: "arguments")
         guard problems.isEmpty else {
-            return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; "))
+            return .failure(code: "invalid_arguments", message: "\(tool.qualifiedName): " + problems.joined(separator: "; "))
         }
         guard tool.skill.kind != .instructions else { throw .notCallable(skill: tool.skill.name, kind: tool.skill.kind) }
         switch try backend(for: tool.skill) {
         case .mcp(let server):
             return try server.call(tool: tool.spec.name, arguments: arguments)
         case .inProcess(let skill):
-            return ToolResult(output: try skill.call(tool: tool.spec.name, arguments: arguments, settings: policy.settings[tool.skill.name]))
+            return ToolResult(output: try skill.call(route.invocation, arguments: arguments))
         case .runner(let client):
             do {
-                return ToolResult(output: try client.call(tool: tool.spec.name, arguments: arguments, settings: policy.settings[tool.skill.name]))
+                return ToolResult(output: try client.call(route.invocation, arguments: arguments))
             } catch {
                 throw .runner(error)
             }
@@ -168,16 +194,16 @@ public final class ToolRegistry: @unchecked Sendable {
             throw .unknownTool(qualifiedName, available: tools.map(\.qualifiedName))
         }
         // A server may change its tools (list_changed): its schema is compared, not assumed.
-        let problems = validator(for: qualifiedName, schema: tool.inputSchema, mayChange: true).validate(arguments, at: "arguments")
+        let problems = validator(for: qualifiedName, schema: tool.inputSchema).validate(arguments, at: "arguments")
         guard problems.isEmpty else { return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; ")) }
         return try server.call(tool: tool.name, arguments: arguments)
     }
 
-    /// The compiled schema of a tool. A skill's schemas are fixed when the registry reads its
-    /// manifest; an external server's are checked against the cached one.
-    private func validator(for qualifiedName: String, schema: JSONValue, mayChange: Bool = false) -> JSONSchemaValidator {
+    /// The compiled schema of an external tool: the server may have changed it, so the cached
+    /// one is used only while the schema is the same.
+    private func validator(for qualifiedName: String, schema: JSONValue) -> JSONSchemaValidator {
         lock.withLock {
-            if let known = validators[qualifiedName], !mayChange || known.root == schema { return known }
+            if let known = validators[qualifiedName], known.root == schema { return known }
             let made = JSONSchemaValidator(schema: schema)
             validators[qualifiedName] = made
             return made

@@ -72,11 +72,15 @@ public final class RunnerClient: @unchecked Sendable {
     }
 
     public func call(tool: String, arguments: JSONValue, settings: JSONValue? = nil) throws(RunnerError) -> JSONValue {
+        try call(ToolInvocation(tool: tool, settings: settings), arguments: arguments)
+    }
+
+    public func call(_ invocation: ToolInvocation, arguments: JSONValue) throws(RunnerError) -> JSONValue {
         lock.lock()
         defer { lock.unlock() }
         let runner = try live()
         do {
-            return try runner.call(tool: tool, arguments: arguments, settings: settings, timeout: configuration.callTimeout)
+            return try runner.call(invocation, arguments: arguments, timeout: configuration.callTimeout)
         } catch .rejected(let skill, let message) {
             throw .rejected(skill: skill, message: message)
         } catch {

@@ -35,11 +35,11 @@ final class RunnerProcess {
 
     /// One `invoke`: the plugin's JSON reply, or a `RunnerError` after which the runner is gone
     /// (except `.rejected`, which leaves it running).
-    func call(tool: String, arguments: JSONValue, settings: JSONValue?, timeout: Duration) throws(RunnerError) -> JSONValue {
+    func call(_ invocation: ToolInvocation, arguments: JSONValue, timeout: Duration) throws(RunnerError) -> JSONValue {
         let id = nextID
         nextID += 1
         do {
-            try child.channel.writeLine(Array(RunnerProtocol.request(id: id, tool: tool, arguments: arguments, settings: settings).encoded().utf8))
+            try child.channel.writeLine(RunnerProtocol.request(id: id, invocation, arguments: arguments))
         } catch {
             throw ended()
         }

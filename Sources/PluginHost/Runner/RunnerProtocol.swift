@@ -19,13 +19,24 @@ enum RunnerProtocol {
         ["jsonrpc": "2.0", "method": .string(method), "params": params]
     }
 
-    static func request(id: Int, tool: String, arguments: JSONValue, settings: JSONValue?) -> JSONValue {
-        ["jsonrpc": "2.0", "id": .number(JSONNumber(id)), "method": .string(invoke),
-         "params": ToolInvocation.envelope(tool: tool, arguments: arguments, settings: settings)]
+    /// The invoke request line, written straight into bytes: it is on every call's path.
+    static func request(id: Int, _ invocation: ToolInvocation, arguments: JSONValue) -> [UInt8] {
+        var line = Array(#"{"id":\#(id),"jsonrpc":"2.0","method":"invoke","params":"#.utf8)
+        line.reserveCapacity(line.count + 160)
+        invocation.write(arguments, into: &line)
+        line.append(UInt8(ascii: "}"))
+        return line
     }
 
-    static func result(id: JSONValue, _ value: JSONValue) -> JSONValue {
-        ["jsonrpc": "2.0", "id": id, "result": value]
+    /// The reply line to an invoke, written straight into bytes like the request.
+    static func result(id: JSONValue, _ value: JSONValue) -> [UInt8] {
+        var line = Array(#"{"id":"#.utf8)
+        line.reserveCapacity(128)
+        id.write(into: &line)
+        line.append(contentsOf: #","jsonrpc":"2.0","result":"#.utf8)
+        value.write(into: &line)
+        line.append(UInt8(ascii: "}"))
+        return line
     }
 
     static func error(id: JSONValue, code: Int, message: String) -> JSONValue {
@@ -37,9 +48,40 @@ enum RunnerProtocol {
 /// settings from the host's configuration when it has any. Arguments come from the caller (a
 /// model); settings come from the person who runs memento (allowed roots, hosts, limits), so a
 /// skill trusts the second to restrict the first and never the other way round.
-public enum ToolInvocation {
-    public static func envelope(tool: String, arguments: JSONValue, settings: JSONValue? = nil) -> JSONValue {
-        guard let settings else { return ["tool": .string(tool), "arguments": arguments] }
-        return ["tool": .string(tool), "arguments": arguments, "settings": settings]
+public struct ToolInvocation: Sendable {
+    public let tool: String
+    public let settings: JSONValue?
+    /// `,"settings":…,"tool":"NAME"}`: everything after the arguments, encoded once per tool
+    /// rather than once per call.
+    private let tail: [UInt8]
+
+    public init(tool: String, settings: JSONValue? = nil) {
+        self.tool = tool
+        self.settings = settings
+        var tail: [UInt8] = []
+        if let settings {
+            tail.append(contentsOf: #","settings":"#.utf8)
+            settings.write(into: &tail)
+        }
+        tail.append(contentsOf: #","tool":"#.utf8)
+        JSONValue.string(tool).write(into: &tail)
+        tail.append(UInt8(ascii: "}"))
+        self.tail = tail
+    }
+
+    /// `{"arguments":…,"settings":…,"tool":…}`: members in sorted order, like every encoding
+    /// memento writes.
+    public func envelope(_ arguments: JSONValue) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(128 + tail.count)
+        write(arguments, into: &output)
+        return output
+    }
+
+    /// Appends the envelope, for a caller that frames it (the runner request).
+    func write(_ arguments: JSONValue, into output: inout [UInt8]) {
+        output.append(contentsOf: #"{"arguments":"#.utf8)
+        arguments.write(into: &output)
+        output.append(contentsOf: tail)
     }
 }

@@ -40,6 +40,8 @@ public enum RunnerServer {
             "pid": .number(JSONNumber(getpid())),
         ]), on: channel)
 
+        // Settings rarely change between calls: each tool's envelope tail is encoded once.
+        var invocations: [String: ToolInvocation] = [:]
         while true {
             let line: [UInt8]
             do {
@@ -63,8 +65,16 @@ public enum RunnerServer {
                     send(RunnerProtocol.error(id: id, code: -32602, message: "invoke needs params.tool"), on: channel)
                     continue
                 }
+                let settings = request["params"]?["settings"]
+                let invocation: ToolInvocation
+                if let known = invocations[tool], known.settings == settings {
+                    invocation = known
+                } else {
+                    invocation = ToolInvocation(tool: tool, settings: settings)
+                    invocations[tool] = invocation
+                }
                 do {
-                    let reply = try skill.call(tool: tool, arguments: request["params"]?["arguments"] ?? [:], settings: request["params"]?["settings"])
+                    let reply = try skill.call(invocation, arguments: request["params"]?["arguments"] ?? [:])
                     send(RunnerProtocol.result(id: id, reply), on: channel)
                 } catch {
                     send(RunnerProtocol.error(id: id, code: -32603, message: error.description), on: channel)
@@ -76,7 +86,13 @@ public enum RunnerServer {
     }
 
     private static func send(_ message: JSONValue, on channel: LineChannel) {
+        var line: [UInt8] = []
+        message.write(into: &line)
+        send(line, on: channel)
+    }
+
+    private static func send(_ line: [UInt8], on channel: LineChannel) {
         // A host that went away will be noticed by the next read; nothing to do here.
-        _ = try? channel.writeLine(Array(message.encoded().utf8))
+        _ = try? channel.writeLine(line)
     }
 }
