@@ -2,7 +2,8 @@
 
 usage: mcp_client_bench.py CALLS TOOL ARGS_JSON -- COMMAND ARGS...
 Prints the p50 and p99 of CALLS sequential tools/call round trips, in microseconds, after a
-warm-up, then the size of the last result's text.
+warm-up, the size of the last result's text, and the CPU time this client process spent per
+call in microseconds (the server's time is its own process's).
 """
 
 import json
@@ -22,15 +23,17 @@ async def measure(calls, tool, arguments, command):
             await client.call_tool(tool, arguments)
         samples = []
         result = None
+        cpu_started = time.process_time()
         for _ in range(calls):
             started = time.perf_counter()
             result = await client.call_tool(tool, arguments)
             samples.append((time.perf_counter() - started) * 1e6)
+        cpu = (time.process_time() - cpu_started) / calls * 1e6
         if result.is_error:
             sys.exit(f"{tool} failed: {result.content}")
     samples.sort()
     size = sum(len(getattr(block, "text", "")) for block in result.content)
-    print(f"{samples[len(samples) // 2]:.1f} {samples[min(len(samples) - 1, len(samples) * 99 // 100)]:.1f} {size}")
+    print(f"{samples[len(samples) // 2]:.1f} {samples[min(len(samples) - 1, len(samples) * 99 // 100)]:.1f} {size} {cpu:.1f}")
 
 
 def main():

@@ -49,7 +49,7 @@ struct CallCommand: ParsableCommand {
     @Option(name: .customLong("skill-dir"), help: ArgumentHelp("Also consider this skill folder, installed or not (for authors).", valueName: "dir"))
     var skillDirectory: String?
 
-    @Option(name: .customLong("repeat"), help: ArgumentHelp("Call this many more times after the first and print latency percentiles to stderr.", valueName: "n"))
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Call this many more times after the first and print latency percentiles and CPU time per call to stderr.", valueName: "n"))
     var repetitions: Int = 0
 
     func validate() throws {
@@ -93,15 +93,19 @@ struct CallCommand: ParsableCommand {
     }
 
     /// Times repetitions warm calls one by one; the first call above paid for loading or spawning.
+    /// Also reports the CPU time this process spent per call (every thread, not the skill's
+    /// runner or server): what the caller's side of a call costs, whatever the other side takes.
     private func measure(_ registry: ToolRegistry, _ skill: String, _ arguments: JSONValue) throws {
         let clock = ContinuousClock()
         var samples: [Duration] = []
         samples.reserveCapacity(repetitions)
+        let cpuBefore = Self.processCPUTime()
         for _ in 0..<repetitions {
             let started = clock.now
             _ = try registry.call(tool, arguments: arguments)
             samples.append(clock.now - started)
         }
+        let cpu = Self.processCPUTime() - cpuBefore
         samples.sort()
         func micros(_ duration: Duration) -> String {
             String(format: "%.1f", Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6)
@@ -109,6 +113,13 @@ struct CallCommand: ParsableCommand {
         let total = samples.reduce(Duration.zero, +)
         let mode = registry.executionStatus(of: skill) ?? "?"
         if let load = registry.loadTime(of: skill) { Terminal.note("loaded in-process in \(micros(load)) µs") }
-        Terminal.note("\(repetitions) calls (\(mode)): p50 \(micros(samples[samples.count / 2])) µs, p99 \(micros(samples[samples.count * 99 / 100])) µs, mean \(micros(total / repetitions)) µs")
+        Terminal.note("\(repetitions) calls (\(mode)): p50 \(micros(samples[samples.count / 2])) µs, p99 \(micros(samples[samples.count * 99 / 100])) µs, mean \(micros(total / repetitions)) µs, cpu \(micros(cpu / repetitions)) µs")
+    }
+
+    private static func processCPUTime() -> Duration {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func duration(_ time: timeval) -> Duration { .seconds(time.tv_sec) + .microseconds(time.tv_usec) }
+        return duration(usage.ru_utime) + duration(usage.ru_stime)
     }
 }
