@@ -28,8 +28,6 @@ public final class JSONRPCPeer: Sendable {
         let options: RequestOptions
         var deadline: ContinuousClock.Instant
         let hardDeadline: ContinuousClock.Instant
-        /// Cancelled when the request ends, so no sleeping task outlives it.
-        var watchdog: Task<Void, Never>?
     }
 
     private struct State {
@@ -48,6 +46,7 @@ public final class JSONRPCPeer: Sendable {
     private let diagnostics: @Sendable () -> String
     private let state = Mutex(State())
     private let logger: Logger
+    private let deadlines: DeadlineWatch
 
     /// - Parameters:
     ///   - label: the server (or client) name used in errors and logs.
@@ -65,7 +64,11 @@ public final class JSONRPCPeer: Sendable {
         self.requestHandler = requestHandler
         self.notificationHandler = notificationHandler
         self.logger = Logger(label: "memento.mcp.\(label)")
+        deadlines = DeadlineWatch(label: label)
+        deadlines.attach { [weak self] now in self?.expireRequests(at: now) }
     }
+
+    deinit { deadlines.stop() }
 
     // MARK: Outbound
 
@@ -106,7 +109,7 @@ public final class JSONRPCPeer: Sendable {
                     return
                 }
                 output.send(message.framed())
-                watchDeadline(of: id)
+                deadlines.schedule(start + options.timeout)
             }
         } onCancel: {
             abandon(id, error: MCPError(.cancelled, server: label, "\(method) was cancelled"), reason: "cancelled by the user")
@@ -130,10 +133,8 @@ public final class JSONRPCPeer: Sendable {
             }
             return (Array(state.pending.values), Array(state.inbound.values))
         }
-        for entry in pending {
-            entry.watchdog?.cancel()
-            entry.continuation.resume(throwing: error)
-        }
+        deadlines.stop()
+        for entry in pending { entry.continuation.resume(throwing: error) }
         for task in inbound { task.cancel() }
     }
 
@@ -148,27 +149,28 @@ public final class JSONRPCPeer: Sendable {
         return .object(members)
     }
 
-    /// Sleeps until the request's current deadline; progress may have moved it meanwhile, in
-    /// which case it sleeps again. A detached task, so the caller's cancellation does not
-    /// cancel the watchdog before `abandon` has run.
-    private func watchDeadline(of id: RequestID) {
-        let watchdog = Task.detached { [weak self] in
-            while let self {
-                guard let entry = self.state.withLock({ $0.pending[id] }) else { return }
-                if ContinuousClock.now >= entry.deadline {
-                    let why = entry.deadline >= entry.hardDeadline
-                        ? "reached its limit of \(entry.options.maxTotal)"
-                        : "got no answer or progress for \(entry.options.timeout)"
-                    self.abandon(
-                        id,
-                        error: MCPError(.timedOut, server: self.label, "\(entry.method) timed out: it \(why)", stderrTail: self.diagnostics()),
-                        reason: "timed out")
-                    return
+    /// Fails the requests whose deadline has passed (progress may have moved a deadline since
+    /// it was scheduled); returns the earliest deadline still ahead.
+    private func expireRequests(at now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        let (due, next) = state.withLock { state -> ([(RequestID, Pending)], ContinuousClock.Instant?) in
+            var due: [(RequestID, Pending)] = []
+            var next: ContinuousClock.Instant?
+            for (id, entry) in state.pending {
+                if entry.deadline <= now {
+                    due.append((id, entry))
+                } else {
+                    next = min(next ?? entry.deadline, entry.deadline)
                 }
-                try? await Task.sleep(until: entry.deadline, clock: .continuous)
             }
+            return (due, next)
         }
-        state.withLock { $0.pending[id]?.watchdog = watchdog }
+        for (id, entry) in due {
+            let why = entry.deadline >= entry.hardDeadline
+                ? "reached its limit of \(entry.options.maxTotal)"
+                : "got no answer or progress for \(entry.options.timeout)"
+            abandon(id, error: MCPError(.timedOut, server: label, "\(entry.method) timed out: it \(why)", stderrTail: diagnostics()), reason: "timed out")
+        }
+        return next
     }
 
     /// Gives up on a request: fails the caller, tells the peer (unless forbidden), and forgets
@@ -179,7 +181,6 @@ public final class JSONRPCPeer: Sendable {
             if let token = entry.progressToken { state.progressTokens[token] = nil }
             return entry
         }) else { return }
-        entry.watchdog?.cancel()
         if entry.options.sendsCancellation {
             notify("notifications/cancelled", params: ["requestId": id.json, "reason": .string(reason)])
         }
@@ -279,7 +280,6 @@ public final class JSONRPCPeer: Sendable {
             logger.debug("ignored an answer for unknown or abandoned id \(id) from '\(label)'")
             return
         }
-        entry.watchdog?.cancel()
         entry.continuation.resume(with: outcome.mapError { $0 as any Error })
     }
 

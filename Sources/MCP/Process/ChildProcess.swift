@@ -39,7 +39,7 @@ final class ChildProcess: Sendable {
     private init(pid: pid_t, label: String, stdinFD: Int32, stderrTail: StderrTail) {
         self.pid = pid
         self.label = label
-        self.stdin = PipeWriter(fd: stdinFD, label: label)
+        self.stdin = PipeWriter(fd: stdinFD, label: label, ownsPipe: true)
         self.stderrTail = stderrTail
     }
 
