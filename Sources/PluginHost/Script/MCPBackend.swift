@@ -40,7 +40,7 @@ final class MCPBackend: Sendable {
         let outcome = Mutex<Result<T, MCPError>?>(nil)
         let done = DispatchSemaphore(value: 0)
         let client = client, server = server
-        Task {
+        Task(executorPreference: InlineExecutor.shared) {
             let result: Result<T, MCPError>
             do {
                 result = .success(try await body(client))
@@ -58,5 +58,17 @@ final class MCPBackend: Sendable {
         case .failure(let error)?: throw .mcp(error)
         case nil: throw .mcp(MCPError(.protocolViolation, server: server, "the call ended without a result"))
         }
+    }
+}
+
+/// Runs each job at once on the thread that enqueues it. The calling thread blocks on the
+/// outcome anyway, so there is no pool thread to hand the work to: the call runs on the
+/// caller's thread up to the request, and the rest runs on the reader thread that resumes it,
+/// which saves two thread wake-ups a call.
+final class InlineExecutor: TaskExecutor {
+    static let shared = InlineExecutor()
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        job.runSynchronously(on: asUnownedTaskExecutor())
     }
 }
