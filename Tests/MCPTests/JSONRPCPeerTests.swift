@@ -86,6 +86,25 @@ struct JSONRPCPeerTests {
         peer.receive(text: #"{"jsonrpc":"2.0","id":1,"result":{}}"#)  // late: ignored, no crash
     }
 
+    /// One thread keeps every deadline of a peer: a short request sent after a long one must
+    /// still wake it early, and the long one must survive that wake-up.
+    @Test func aShortDeadlineBehindALongOneStillExpiresOnTime() async throws {
+        let output = CapturingOutput()
+        let peer = makePeer(.skip, output: output)
+        let long = Task { try await peer.request("long", params: nil, options: RequestOptions(timeout: .seconds(30))) }
+        await eventually { output.sent.count == 1 }
+        let start = ContinuousClock.now
+        await #expect {
+            _ = try await peer.request("short", params: nil, options: RequestOptions(timeout: .milliseconds(200)))
+        } throws: { error in
+            (error as? MCPError)?.kind == .timedOut
+        }
+        let waited = ContinuousClock.now - start
+        #expect(waited >= .milliseconds(200) && waited < .seconds(10), "the short request failed after \(waited)")
+        peer.receive(text: #"{"jsonrpc":"2.0","id":1,"result":{"long":true}}"#)
+        #expect(try await long.value == ["long": true])
+    }
+
     /// The server side is played by a plain thread, so its timing does not depend on the
     /// cooperative pool, which other suites may keep busy.
     @Test func progressExtendsTheDeadlineUpToTheCap() async throws {
