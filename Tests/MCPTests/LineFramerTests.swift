@@ -37,7 +37,8 @@ struct LineFramerTests {
     }
 
     /// A line spanning reads grows in a heap buffer kept between lines, and moves once into a
-    /// mapping past 1 MiB: both paths, and the switch back, must hand out exactly the bytes read.
+    /// mapping past 1 MiB, whose pages are handed back and reused by later lines: every path
+    /// must hand out exactly the bytes read.
     @Test func linesThatSpanReadsAreExactOnBothSidesOfTheMappingThreshold() {
         let large = (0..<(3 << 20)).map { UInt8(ascii: "a") + UInt8($0 % 26) }
         var stream: [UInt8] = Array("small-1".utf8) + [0x0A] + large + [0x0A] + Array("small-2".utf8) + [0x0A]

@@ -78,7 +78,7 @@ public struct LineFramer: ~Copyable, Sendable {
             return
         }
         pending.withBuffer { emitTrimmed($0, emit) }
-        // Drop the storage too: one huge line must not pin its buffer for the connection's life.
+        // A huge line's pages go back to the kernel (see `PendingBytes.reset`).
         pending.reset()
     }
 
@@ -98,8 +98,11 @@ public struct LineFramer: ~Copyable, Sendable {
 /// The bytes of a line that spans reads. A small line grows with realloc(3) and its buffer is
 /// kept for the next one; a line past `mappedAbove` moves once into an anonymous mapping that
 /// grows with mremap(2), so a 16 MiB line read 64 KiB at a time is copied once rather than at
-/// every doubling, with transparent huge pages where the system allows them, and is unmapped
-/// when the line ends: one huge line must not pin its memory for the connection's life.
+/// every doubling, with transparent huge pages where the system allows them. When the line
+/// ends its pages are handed back with MADV_FREE rather than unmapped: one huge line must not
+/// pin memory for the connection's life, yet the kernel takes the pages only under pressure,
+/// so the next large result (they tend to come in runs) reuses them without faulting in and
+/// zeroing 16 MiB again.
 final class PendingBytes: @unchecked Sendable {
     static let mappedAbove = 1 << 20
     private var base: UnsafeMutableRawPointer?
@@ -151,10 +154,10 @@ final class PendingBytes: @unchecked Sendable {
 
     var isEmpty: Bool { count == 0 }
 
-    /// Empties the buffer at the end of a line; only a mapped (large) one is given back.
+    /// Empties the buffer at the end of a line; a mapped (large) one gives its pages back.
     func reset() {
         count = 0
-        if mapped { release() }
+        if mapped, let base { _ = madvise(base, capacity, MADV_FREE) }
     }
 
     private func release() {
