@@ -24,7 +24,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "CSystemShims"),
-        .target(name: "CCurlShims", linkerSettings: [.linkedLibrary("curl")]),
+        // libcurl is loaded on first use (see curl_shims.c); only its headers are needed here.
+        .target(name: "CCurlShims"),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
         .target(
             name: "MementoCore",
