@@ -70,10 +70,13 @@ run-plugins: release
 
 # The built-in catalogue, built and signed from Market/skills and the first-party tools. The keys
 # are made on this machine the first time, and the home pins this root key: nothing is fetched
-# from anywhere.
+# from anywhere. The catalogue and the home are rebuilt on every run: a rebuilt first-party
+# tool is new content under the same version, which a published catalogue rightly refuses.
 CATALOGUE_SRC ?= $(RUN_DIR)/catalogue-src
 catalogue: release run-plugins
 	@rm -rf $(CATALOGUE_SRC) && mkdir -p $(CATALOGUE_SRC) && cp -R Market/skills/. $(PLUGINS_OUT)/. $(CATALOGUE_SRC)/
+	@[ ! -d $(RUN_HOME) ] || chmod -R u+w $(RUN_HOME)
+	@rm -rf $(CATALOGUE) $(RUN_HOME)
 	@[ -f $(KEYS)/root.key ] || $(RELEASE_BIN) market keygen --dir $(KEYS)
 	$(RELEASE_BIN) market build $(CATALOGUE_SRC) --catalog $(CATALOGUE) --keys $(KEYS)
 	@$(RELEASE_BIN) market add-source builtin $(CATALOGUE) --root-key $(KEYS)/root.pub --home $(RUN_HOME) >/dev/null
