@@ -15,19 +15,33 @@ MEMENTO = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/
 ROWS = []
 
 
+def sample(command, env=None, cwd=None, setup=None, status=0):
+    """Wall time in milliseconds of one fresh process, which must exit with `status`."""
+    if setup:
+        setup()
+    start = time.perf_counter()
+    done = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                          shell=isinstance(command, str))
+    elapsed = (time.perf_counter() - start) * 1000
+    if done.returncode != status:
+        raise subprocess.CalledProcessError(done.returncode, command)
+    return elapsed
+
+
 def timed(command, env=None, cwd=None, repeat=15, setup=None, status=0):
     """Median wall time in milliseconds of `repeat` fresh processes, each exiting with `status`."""
-    samples = []
+    return statistics.median(sample(command, env, cwd, setup, status) for _ in range(repeat))
+
+
+def timed_pair(ours, floor, repeat):
+    """Medians of both sides of a ratio, sampled in alternation (each side a function returning
+    one sample), so that a slow spell on a shared machine weighs on both sides alike instead of
+    on whichever side it fell."""
+    ours_samples, floor_samples = [], []
     for _ in range(repeat):
-        if setup:
-            setup()
-        start = time.perf_counter()
-        done = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              shell=isinstance(command, str))
-        samples.append((time.perf_counter() - start) * 1000)
-        if done.returncode != status:
-            raise subprocess.CalledProcessError(done.returncode, command)
-    return statistics.median(samples)
+        ours_samples.append(ours())
+        floor_samples.append(floor())
+    return statistics.median(ours_samples), statistics.median(floor_samples)
 
 
 def report(name, ours, floor_name, floor, goal):
@@ -62,8 +76,8 @@ def bench_list(work):
         subprocess.run([MEMENTO, "install", *folders[start:start + 250]], env=env, check=True, stdout=subprocess.DEVNULL)
     listed = json.loads(subprocess.run([MEMENTO, "list", "--json"], env=env, check=True, capture_output=True).stdout)
     assert len(listed) == 1000, len(listed)
-    ours = timed([MEMENTO, "list", "--json"], env=env, repeat=21)
-    floor = timed(["ls", "-R", os.path.join(home, "store")], repeat=21)
+    ours, floor = timed_pair(lambda: sample([MEMENTO, "list", "--json"], env=env),
+                             lambda: sample(["ls", "-R", os.path.join(home, "store")]), repeat=21)
     report("list --json, 1,000 skills (median of 21)", ours, "ls -R of the store", floor, 3.0)
 
 
@@ -86,7 +100,6 @@ def bench_install(work):
         shutil.rmtree(unzip_dir, ignore_errors=True)
 
     env = dict(os.environ, MEMENTO_HOME=home)
-    floor = timed(f"sha256sum {archive} >/dev/null && unzip -q {archive} -d {unzip_dir}", setup=fresh_unzip)
     audited = timed([MEMENTO, "install", archive], env=env, setup=fresh_home)
 
     def installed_before():
@@ -95,7 +108,9 @@ def bench_install(work):
         subprocess.run([MEMENTO, "uninstall", "big-skill"], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([MEMENTO, "gc"], env=env, check=True, stdout=subprocess.DEVNULL)
 
-    stored = timed([MEMENTO, "install", archive], env=env, setup=installed_before)
+    stored, floor = timed_pair(lambda: sample([MEMENTO, "install", archive], env=env, setup=installed_before),
+                               lambda: sample(f"sha256sum {archive} >/dev/null && unzip -q {archive} -d {unzip_dir}", setup=fresh_unzip),
+                               repeat=15)
     report(f"install {size // 1024} KiB, 200 files, verdict cached", stored, "sha256sum + unzip", floor, 2.0)
     print(f"{'  the same with a fresh verify audit':<42} {audited:9.2f} ms   (the audit is {audited - stored:.0f} ms of it)")
 
@@ -111,28 +126,21 @@ def bench_verify(work):
         labels = json.load(handle)
     folders = sorted(labels)
     # One process for every folder, as skill-scanner's scan-all below: the same work on each side.
-    runs = []
-    for _ in range(3):
-        start = time.perf_counter()
-        result = subprocess.run([MEMENTO, "verify", *[os.path.join(corpus, folder) for folder in folders], "--json", "--static"], capture_output=True)
-        runs.append((time.perf_counter() - start) * 1000 / len(folders))
+    command = [MEMENTO, "verify", *[os.path.join(corpus, folder) for folder in folders], "--json", "--static"]
+    result = subprocess.run(command, capture_output=True)
     reports = json.loads(result.stdout) if result.stdout else []
     if isinstance(reports, dict):  # one folder: verify keeps the single-report shape
         reports = [reports]
     ours = {folder: report.get("verdict", "error") for folder, report in zip(folders, reports)}
-    ours_ms = statistics.median(runs)
     if not os.access(scanner, os.X_OK):
+        ours_ms = timed(command, repeat=3, status=result.returncode) / len(folders)
         print(f"verify per skill: {ours_ms:.1f} ms; cisco-ai-skill-scanner not installed at {scanner}, no ratio")
         return
     output = os.path.join(work, "cisco.json")
-    # The same median of three as ours.
-    peer_runs = []
-    for _ in range(3):
-        start = time.perf_counter()
-        subprocess.run([scanner, "scan-all", corpus, "-r", "--format", "json", "--output", output],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        peer_runs.append((time.perf_counter() - start) * 1000 / len(folders))
-    theirs_ms = statistics.median(peer_runs)
+    # The median of three on each side, in alternation.
+    ours_ms, theirs_ms = timed_pair(
+        lambda: sample(command, status=result.returncode) / len(folders),
+        lambda: sample([scanner, "scan-all", corpus, "-r", "--format", "json", "--output", output]) / len(folders), repeat=3)
     with open(output) as handle:
         results = json.load(handle)["results"]
     mapping = {"CRITICAL": "block", "HIGH": "block", "MEDIUM": "warn", "LOW": "pass", "INFO": "pass", "SAFE": "pass"}
@@ -208,7 +216,6 @@ def bench_market(work):
                 elif os.path.exists(path):
                     os.remove(path)
 
-        cold = timed([MEMENTO, "install", *names], env=env, repeat=5, setup=fresh_home)
         unpack = os.path.join(work, "floor")
         script = " && ".join(
             f"curl -sf -o {unpack}/{name}.skill {url}archives/{name}-1.0.0.skill && sha256sum {unpack}/{name}.skill >/dev/null"
@@ -218,7 +225,8 @@ def bench_market(work):
             shutil.rmtree(unpack, ignore_errors=True)
             os.makedirs(unpack)
 
-        floor = timed(script, repeat=5, setup=fresh_floor)
+        cold, floor = timed_pair(lambda: sample([MEMENTO, "install", *names], env=env, setup=fresh_home),
+                                 lambda: sample(script, setup=fresh_floor), repeat=5)
         report("install 50 skills from nginx, cold cache", cold, "curl + sha256sum + unzip", floor, 1.5)
 
         def uninstall_all():
@@ -400,8 +408,9 @@ def bench_mcp(work):
     reader = os.path.join(os.path.dirname(MEMENTO), "mcp-read-bench")
     proof = subprocess.run(["bash", "-c", f"'{reader}' < '{message}'"], check=True, capture_output=True, text=True).stdout.split()
     assert int(proof[0]) == results, f"the reader read {proof[0]} of {results} results"
-    ours_read = timed(["bash", "-c", f"cat '{message}' | '{reader}' > /dev/null"], repeat=9) / results
-    cat_read = timed(["bash", "-c", f"cat '{message}' | cat > /dev/null"], repeat=9) / results
+    ours_read, cat_read = (figure / results for figure in timed_pair(
+        lambda: sample(["bash", "-c", f"cat '{message}' | '{reader}' > /dev/null"]),
+        lambda: sample(["bash", "-c", f"cat '{message}' | cat > /dev/null"]), repeat=9))
     ratio = ours_read / cat_read
     verdict = "ok" if ratio <= 3 else "OVER GOAL"
     ROWS.append(("MCP 16 MiB read", ours_read, "cat", cat_read, ratio, 3.0, verdict))

@@ -1,7 +1,7 @@
 // The floor of the in-process native call row of `make bench`: the same JSON work as the
-// bench-echo skill (decode EchoInput with a fresh JSONDecoder, run the tool, encode EchoOutput
-// with a fresh JSONEncoder and sorted keys, as SkillKit does), called directly in a loop and
-// timed call by call like `memento call --repeat`.
+// bench-echo skill (decode EchoInput, run the tool, encode EchoOutput with sorted keys, through
+// one JSONDecoder and one JSONEncoder kept for every call, as SkillKit does), called directly
+// in a loop and timed call by call like `memento call --repeat`.
 //
 //   floor JSON COUNT   prints "p50 p99 mean" in µs
 #if canImport(FoundationEssentials)
@@ -15,11 +15,15 @@ import Glibc
 
 @main
 enum JSONFloor {
-    static func call(_ payload: Data) throws -> Data {
-        let input = try JSONDecoder().decode(EchoInput.self, from: payload)
+    static let decoder = JSONDecoder()
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return try encoder.encode(echoTool(input))
+        return encoder
+    }()
+
+    static func call(_ payload: Data) throws -> Data {
+        try encoder.encode(echoTool(try decoder.decode(EchoInput.self, from: payload)))
     }
 
     static func main() {
