@@ -47,6 +47,12 @@ struct RunnerTests {
         #expect(ready["protocol"] == 1)
 
         #expect(try client.call(tool: "echo", arguments: ["text": "hi"]) == ["input": ["arguments": ["text": "hi"], "tool": "echo"]])
+        // The runner keeps each tool's encoded envelope tail: settings that change between calls
+        // must still reach the plugin as they are, and so must their absence.
+        for settings: JSONValue? in [["root": "/a"], ["root": "/b"], nil, ["root": "/a"]] {
+            let input = try client.call(tool: "echo", arguments: [:], settings: settings)["input"]
+            #expect(input == (settings.map { ["arguments": [:], "settings": $0, "tool": "echo"] } ?? ["arguments": [:], "tool": "echo"]))
+        }
         let calls = 2000
         let elapsed = try clock.measure {
             for index in 0..<calls { _ = try client.call(tool: "echo", arguments: ["n": .number(JSONNumber(index))]) }
