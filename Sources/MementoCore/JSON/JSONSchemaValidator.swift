@@ -108,7 +108,7 @@ public struct JSONSchemaValidator: Sendable, Equatable {
                 if !report.collecting { return false }
             }
         }
-        if let types = node.types, !types.contains(where: { Self.matches(value, type: $0) }) {
+        if let types = node.types, !types.admits(value) {
             fail("expected \(node.typeDescription), found \(value.typeName)")
             return false
         }
@@ -245,18 +245,6 @@ public struct JSONSchemaValidator: Sendable, Equatable {
         return conforms
     }
 
-    private static func matches(_ value: JSONValue, type: SchemaNode.TypeName) -> Bool {
-        switch (type, value) {
-        case (.null, .null), (.boolean, .bool), (.string, .string), (.array, .array), (.object, .object), (.number, .number):
-            return true
-        case (.integer, .number(let number)):
-            // 2020-12: 1.0 is an integer too.
-            return number.isInteger || number.doubleValue.rounded() == number.doubleValue
-        default:
-            return false
-        }
-    }
-
     /// JSON equality: numbers by value (1 equals 1.0), everything else structurally.
     private static func equal(_ lhs: JSONValue, _ rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
@@ -277,11 +265,50 @@ public struct JSONSchemaValidator: Sendable, Equatable {
 /// One schema with its keywords decoded.
 final class SchemaNode: Sendable {
     enum Kind { case acceptsAll, rejectsAll, ignored, keywords }
-    enum TypeName { case null, boolean, string, array, object, number, integer, unknown }
+    /// The types a `type` keyword allows, as bits, so that a value is checked with one test.
+    /// An unknown name adds no bit: it allows nothing.
+    struct TypeSet: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let null = TypeSet(rawValue: 1 << 0)
+        static let boolean = TypeSet(rawValue: 1 << 1)
+        static let string = TypeSet(rawValue: 1 << 2)
+        static let array = TypeSet(rawValue: 1 << 3)
+        static let object = TypeSet(rawValue: 1 << 4)
+        static let number = TypeSet(rawValue: 1 << 5)
+        static let integer = TypeSet(rawValue: 1 << 6)
+
+        init(rawValue: UInt8) { self.rawValue = rawValue }
+
+        init(name: String) {
+            switch name {
+            case "null": self = .null
+            case "boolean": self = .boolean
+            case "string": self = .string
+            case "array": self = .array
+            case "object": self = .object
+            case "number": self = .number
+            case "integer": self = .integer
+            default: self = []
+            }
+        }
+
+        func admits(_ value: JSONValue) -> Bool {
+            switch value {
+            case .null: return contains(.null)
+            case .bool: return contains(.boolean)
+            case .string: return contains(.string)
+            case .array: return contains(.array)
+            case .object: return contains(.object)
+            case .number(let number):
+                // 2020-12: 1.0 is an integer too.
+                return contains(.number) || (contains(.integer) && (number.isInteger || number.doubleValue.rounded() == number.doubleValue))
+            }
+        }
+    }
 
     let kind: Kind
     let reference: String?
-    let types: [TypeName]?
+    let types: TypeSet?
     let typeDescription: String
     let enumValues: [JSONValue]?
     let constant: JSONValue?
@@ -315,18 +342,7 @@ final class SchemaNode: Sendable {
         reference = keywords["$ref"]?.stringValue
         if let type = keywords["type"] {
             let names = type.arrayValue?.compactMap(\.stringValue) ?? type.stringValue.map { [$0] } ?? []
-            types = names.map { name in
-                switch name {
-                case "null": .null
-                case "boolean": .boolean
-                case "string": .string
-                case "array": .array
-                case "object": .object
-                case "number": .number
-                case "integer": .integer
-                default: .unknown
-                }
-            }
+            types = names.reduce(into: TypeSet()) { $0.formUnion(TypeSet(name: $1)) }
             typeDescription = type.arrayValue?.compactMap(\.stringValue).joined(separator: " or ") ?? type.stringValue ?? type.encoded()
         } else {
             types = nil
