@@ -154,10 +154,11 @@ final class PendingBytes: @unchecked Sendable {
 
     var isEmpty: Bool { count == 0 }
 
-    /// Empties the buffer at the end of a line; a mapped (large) one gives its pages back.
+    /// Empties the buffer at the end of a line. A large line gives its pages back; the short
+    /// lines that later reuse the mapping cost no system call.
     func reset() {
+        if count > Self.mappedAbove, let base { _ = madvise(base, capacity, MADV_FREE) }
         count = 0
-        if mapped, let base { _ = madvise(base, capacity, MADV_FREE) }
     }
 
     private func release() {
