@@ -21,7 +21,7 @@ enum RunnerProtocol {
 
     /// The invoke request line, written straight into bytes: it is on every call's path.
     static func request(id: Int, _ invocation: ToolInvocation, arguments: JSONValue) -> [UInt8] {
-        var line = Array(#"{"id":\#(id),"jsonrpc":"2.0","method":"invoke","params":"#.utf8)
+        var line = Array(#"{"id":\#(id),"jsonrpc":"2.0","method":"\#(invoke)","params":"#.utf8)
         line.reserveCapacity(line.count + 160)
         invocation.write(arguments, into: &line)
         line.append(UInt8(ascii: "}"))
@@ -50,14 +50,12 @@ enum RunnerProtocol {
 /// skill trusts the second to restrict the first and never the other way round.
 public struct ToolInvocation: Sendable {
     public let tool: String
-    public let settings: JSONValue?
-    /// `,"settings":…,"tool":"NAME"}`: everything after the arguments, encoded once per tool
-    /// rather than once per call.
+    /// `,"settings":…,"tool":"NAME"}`: everything after the arguments, which the registry
+    /// encodes once per tool rather than once per call.
     private let tail: [UInt8]
 
     public init(tool: String, settings: JSONValue? = nil) {
         self.tool = tool
-        self.settings = settings
         var tail: [UInt8] = []
         if let settings {
             tail.append(contentsOf: #","settings":"#.utf8)

@@ -40,8 +40,6 @@ public enum RunnerServer {
             "pid": .number(JSONNumber(getpid())),
         ]), on: channel)
 
-        // Settings rarely change between calls: each tool's envelope tail is encoded once.
-        var invocations: [String: ToolInvocation] = [:]
         while true {
             let line: [UInt8]
             do {
@@ -65,14 +63,7 @@ public enum RunnerServer {
                     send(RunnerProtocol.error(id: id, code: -32602, message: "invoke needs params.tool"), on: channel)
                     continue
                 }
-                let settings = request["params"]?["settings"]
-                let invocation: ToolInvocation
-                if let known = invocations[tool], known.settings == settings {
-                    invocation = known
-                } else {
-                    invocation = ToolInvocation(tool: tool, settings: settings)
-                    invocations[tool] = invocation
-                }
+                let invocation = ToolInvocation(tool: tool, settings: request["params"]?["settings"])
                 do {
                     let reply = try skill.call(invocation, arguments: request["params"]?["arguments"] ?? [:])
                     send(RunnerProtocol.result(id: id, reply), on: channel)
