@@ -14,7 +14,6 @@ public enum ToolCallError: Error, Sendable, CustomStringConvertible {
     case runner(RunnerError)
     /// A script skill's or an external server's MCP process failed (not the tool: the server).
     case mcp(MCPError)
-    case environment(PythonEnvironmentError)
 
     public var description: String {
         switch self {
@@ -33,7 +32,6 @@ public enum ToolCallError: Error, Sendable, CustomStringConvertible {
         case .manifest(let error): return "\(error); fix skill.json and reinstall the skill"
         case .runner(let error): return error.description
         case .mcp(let error): return error.description
-        case .environment(let error): return error.description
         }
     }
 }
