@@ -42,10 +42,10 @@ public struct ShardedIndex: Hashable, Sendable {
     /// The `--shard-size` the index was laid out with, so a later build or publish without the
     /// option keeps the layout; nil in an index written before it was recorded.
     public var shardSize: Int?
-    public var shards: [ShardReference] { didSet { shardsByPrefix = ShardedIndex.table(shards) } }
+    public let shards: [ShardReference]
     /// Each listed prefix with its shard, so finding a name's shard costs a lookup per character
     /// of the name instead of a scan of every prefix (it runs once per skill of every shard read).
-    private var shardsByPrefix: [String: ShardReference]
+    private let shardsByPrefix: [String: ShardReference]
 
     public init(version: Int, expires: Date, shards: [ShardReference], shardSize: Int? = nil) {
         self.version = version
@@ -189,7 +189,7 @@ public struct CatalogueShard: Hashable, Sendable {
 
     /// Parses a shard whose bytes already matched `reference`, and checks that each skill belongs
     /// there: a skill in the wrong shard would show in search yet never be found by install.
-    public init(json: JSONValue, file: String, reference: ShardReference, in index: ShardedIndex) throws(MarketError) {
+    private init(json: JSONValue, file: String, reference: ShardReference, in index: ShardedIndex) throws(MarketError) {
         guard json["format"] == .number(JSONNumber(ShardedIndex.format)), let skills = json["skills"]?.arrayValue else {
             throw .malformedIndex("\(file): a shard needs \"format\": \(ShardedIndex.format) and \"skills\"")
         }
