@@ -12,13 +12,13 @@ struct ServedLibrary: ServerLibrary {
 
     func tools() -> [JSONValue] {
         registry.tools.map { tool in
-            ["name": .string(tool.skill.name + "." + tool.spec.name), "description": .string(tool.spec.description),
+            ["name": .string(tool.qualifiedName), "description": .string(tool.spec.description),
              "inputSchema": tool.spec.inputSchema]
         }
     }
 
     func call(tool: String, arguments: JSONValue, progress: @escaping @Sendable (Double, String?) -> Void) async -> ServedToolResult {
-        let skill = tool.split(separator: ".").dropLast().joined(separator: ".")
+        let skill = (try? registry.tool(named: tool))?.skill.name
         let registry = registry
         // A heartbeat while the tool runs: the client's deadline moves with progress, and a
         // person watching sees it is alive.
@@ -46,7 +46,7 @@ struct ServedLibrary: ServerLibrary {
                 }
             }
         } onCancel: {
-            registry.stop(skill: skill)
+            if let skill { registry.stop(skill: skill) }
         }
         switch outcome {
         case .success(let result):
