@@ -1,6 +1,7 @@
 import Foundation
 import MementoCore
 import Testing
+import TestSupport
 @testable import PluginHost
 
 /// The enum case of an error, for matrices that check which refusal happened.
@@ -169,8 +170,7 @@ struct LoaderTests {
     }
 
     @Test func noDlcloseAnywhereInThePluginHost() throws {
-        let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Sources/PluginHost")
+        let sources = URL(fileURLWithPath: Repository.root).appendingPathComponent("Sources/PluginHost")
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? []
         #expect(!files.isEmpty)
         for file in files where file.pathExtension == "swift" {

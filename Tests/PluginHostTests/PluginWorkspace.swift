@@ -8,8 +8,7 @@ final class PluginWorkspace {
 
     /// Fixtures/ and the SDK header, found from this file's location in the repository.
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
-    static let sdkRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("SkillSDK").path
+    static let sdkRoot = Repository.root + "/SkillSDK"
     static let sdkInclude = sdkRoot + "/Sources/SkillABI/include"
 
     /// The tools every test skill declares, with schemas the registry validates against.
