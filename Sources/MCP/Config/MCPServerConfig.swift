@@ -109,7 +109,7 @@ public struct MCPServerConfig: Sendable, Equatable {
         if era != .auto { members["era"] = .string(era.description) }
         func seconds(_ duration: Duration) -> JSONValue {
             let (whole, attoseconds) = duration.components
-            return attoseconds == 0 ? .number(JSONNumber(whole)) : JSONNumber(Double(whole) + Double(attoseconds) / 1e18).map(JSONValue.number) ?? .null
+            return attoseconds == 0 ? .number(JSONNumber(whole)) : JSONNumber(duration.inSeconds).map(JSONValue.number) ?? .null
         }
         if requestTimeout != Self.defaultRequestTimeout { members["requestTimeoutSeconds"] = seconds(requestTimeout) }
         if toolTimeout != Self.defaultToolTimeout { members["toolTimeoutSeconds"] = seconds(toolTimeout) }

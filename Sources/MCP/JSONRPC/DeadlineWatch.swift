@@ -1,4 +1,5 @@
 import Foundation
+import MementoCore
 
 /// Enforces a peer's request deadlines from one thread, which sleeps until the earliest of
 /// them. A sleeping task per request cost every call a task, a timer and a cancellation, each
@@ -63,9 +64,7 @@ final class DeadlineWatch: @unchecked Sendable {
             }
             let now = ContinuousClock.now
             if now < target {
-                let left = now.duration(to: target)
-                let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18
-                _ = condition.wait(until: Date(timeIntervalSinceNow: seconds))
+                _ = condition.wait(until: Date(timeIntervalSinceNow: now.duration(to: target).inSeconds))
                 continue
             }
             wake = nil

@@ -113,7 +113,7 @@ public final class RunnerClient: @unchecked Sendable {
         let recent = recentCrashes()
         if recent > 0 {
             let delay = min(configuration.backoffMax, configuration.backoffBase * (1 << min(recent - 1, 16)))
-            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            Thread.sleep(forTimeInterval: delay.inSeconds)
         }
         starts += 1
         do {

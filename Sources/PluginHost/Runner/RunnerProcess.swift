@@ -64,8 +64,7 @@ final class RunnerProcess {
             line = try child.channel.readLine(deadline: deadline)
         } catch .timedOut {
             child.kill()
-            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-            throw .timedOut(skill: skill, seconds: seconds)
+            throw .timedOut(skill: skill, seconds: timeout.inSeconds)
         } catch .lineTooLong {
             child.kill()
             throw .protocolViolation(skill: skill, reason: "a line longer than \(LineChannel.maximumLineLength) bytes")

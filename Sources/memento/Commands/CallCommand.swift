@@ -108,7 +108,7 @@ struct CallCommand: ParsableCommand {
         let cpu = Self.processCPUTime() - cpuBefore
         samples.sort()
         func micros(_ duration: Duration) -> String {
-            String(format: "%.1f", Double(duration.components.attoseconds) / 1e12 + Double(duration.components.seconds) * 1e6)
+            String(format: "%.1f", duration.inSeconds * 1e6)
         }
         let total = samples.reduce(Duration.zero, +)
         let mode = registry.executionStatus(of: skill) ?? "?"

@@ -1,0 +1,7 @@
+extension Duration {
+    /// The duration in seconds, for APIs that take a TimeInterval (sleeps, condition waits,
+    /// messages).
+    public var inSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
