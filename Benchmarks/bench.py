@@ -2,6 +2,7 @@
 
 Run through `make bench`. Every case uses fresh temporary directories and local files only.
 """
+import collections
 import json
 import os
 import shutil
@@ -15,12 +16,12 @@ MEMENTO = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/
 ROWS = []
 
 
-def sample(command, env=None, cwd=None, setup=None, status=0):
+def sample(command, env=None, setup=None, status=0):
     """Wall time in milliseconds of one fresh process, which must exit with `status`."""
     if setup:
         setup()
     start = time.perf_counter()
-    done = subprocess.run(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    done = subprocess.run(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                           shell=isinstance(command, str))
     elapsed = (time.perf_counter() - start) * 1000
     if done.returncode != status:
@@ -28,9 +29,9 @@ def sample(command, env=None, cwd=None, setup=None, status=0):
     return elapsed
 
 
-def timed(command, env=None, cwd=None, repeat=15, setup=None, status=0):
+def timed(command, env=None, repeat=15, setup=None, status=0):
     """Median wall time in milliseconds of `repeat` fresh processes, each exiting with `status`."""
-    return statistics.median(sample(command, env, cwd, setup, status) for _ in range(repeat))
+    return statistics.median(sample(command, env, setup, status) for _ in range(repeat))
 
 
 def timed_pair(ours, floor, repeat):
@@ -239,8 +240,11 @@ def bench_market(work):
         server.wait()
 
 
+Latency = collections.namedtuple("Latency", "p50 p99 cpu mode load")
+
+
 def call_latencies(arguments, env):
-    """p50, p99, mean and this process's CPU time per call in µs, the execution mode, and the
+    """p50, p99 and this process's CPU time per call in µs, the execution mode, and the
     in-process load time in µs (None in a runner), from `memento call … --repeat N`."""
     result = subprocess.run([MEMENTO, *arguments], env=env, check=True, capture_output=True, text=True)
     lines = result.stderr.strip().splitlines()
@@ -248,7 +252,8 @@ def call_latencies(arguments, env):
     head, figures = line.split(":", 1)
     numbers = [float(part.split()[1]) for part in figures.split(",")]
     loads = [float(text.split()[3]) for text in lines if text.startswith("loaded in-process in ")]
-    return numbers[0], numbers[1], numbers[2], numbers[3], head[head.find("(") + 1:head.rfind(")")], (loads[-1] if loads else None)
+    return Latency(p50=numbers[0], p99=numbers[1], cpu=numbers[3], mode=head[head.find("(") + 1:head.rfind(")")],
+                   load=loads[-1] if loads else None)
 
 
 def best_of(rounds, *sides):
@@ -277,7 +282,7 @@ def bench_plugins(work):
     arguments = ["call", "checksum-tools.crc32", "--args", '{"seed": 0, "data": "aGVsbG8="}', "--repeat", "20000"]
 
     def latencies(extra):
-        return call_latencies([*arguments, *extra], env)[:3]
+        return call_latencies([*arguments, *extra], env)
 
     def pipe_echo():
         return [float(x) for x in subprocess.run([floor_tool, "pipe_echo", "20000"], check=True, capture_output=True, text=True).stdout.split()]
@@ -337,7 +342,7 @@ def bench_native(work):
         return [float(x) for x in subprocess.run([floor_tool, ECHO_ARGS, "20000"], check=True, capture_output=True, text=True).stdout.split()]
 
     ours, floor = best_of(3, lambda: call_latencies([*call, "--repeat", "20000"], env), direct)
-    p50, p99, mode = ours[0], ours[1], ours[4]
+    p50, p99, mode = ours.p50, ours.p99, ours.mode
     # A toolchain mismatch would quietly move the skill to a runner: then this row measures the wrong thing.
     assert mode == "in-process", f"bench-echo ran as {mode}, not in-process"
     ratio = p50 / floor[0]
@@ -350,7 +355,7 @@ def bench_native(work):
     # Load, as the host times it: read, hash, ELF checks, memfd, dlopen, descriptor checks, create.
     # The median of fresh processes (the first load in a process pays the Swift runtime's
     # conformance scans of the new image).
-    loads = sorted(call_latencies([*call, "--repeat", "1"], env)[5] for _ in range(15))
+    loads = sorted(call_latencies([*call, "--repeat", "1"], env).load for _ in range(15))
     load = loads[len(loads) // 2] / 1000
     verdict = "ok" if load <= 5.0 else "OVER GOAL"
     ROWS.append(("native load", load, "budget", 5.0, load / 5.0, 1.0, verdict))
@@ -373,10 +378,12 @@ def bench_mcp(work):
     env = dict(os.environ, MEMENTO_HOME=home)
     subprocess.run([MEMENTO, "mcp", "add", "fixture", "--", *fixture], env=env, check=True, stdout=subprocess.DEVNULL)
 
-    def python_client(calls, tool, arguments, command):
-        """p50, p99 and the client process's CPU time per call, in µs."""
+    def python_client(calls, tool, arguments, command, text_size=None):
+        """p50, p99 and the client process's CPU time per call, in µs; `text_size` is the
+        length of the result text the calls must have returned."""
         out = subprocess.run([*client_bench, str(calls), tool, arguments, "--", *command], env=env, check=True,
                              capture_output=True, text=True).stdout.split()
+        assert text_size is None or int(out[2]) == text_size, f"{tool} returned {out[2]} bytes of text, not {text_size}"
         return float(out[0]), float(out[1]), float(out[3])
 
     # The same Python server answers both clients, and it takes about a millisecond a call
@@ -384,11 +391,11 @@ def bench_mcp(work):
     # what each client itself spends per call: its process's CPU time. The round trip, which
     # carries the server's time on both sides, is shown beside it.
     ours, theirs = best_of(3, lambda: call_latencies(["call", "fixture__echo", "--args", '{"text": "hello"}', "--repeat", "2000"], env),
-                           lambda: python_client(2000, "echo", '{"text": "hello"}', fixture))
-    ratio = ours[3] / theirs[2]
+                           lambda: python_client(2000, "echo", '{"text": "hello"}', fixture, text_size=len("hello")))
+    ratio = ours.cpu / theirs[2]
     verdict = "ok" if ratio <= 0.2 else "OVER GOAL"
-    ROWS.append(("MCP client CPU per call", ours[3], "Python SDK client", theirs[2], ratio, 0.2, verdict))
-    print(f"{'MCP tools/call, our client CPU per call':<42} {ours[3]:9.1f} µs   {'Python SDK client, same server':<30} "
+    ROWS.append(("MCP client CPU per call", ours.cpu, "Python SDK client", theirs[2], ratio, 0.2, verdict))
+    print(f"{'MCP tools/call, our client CPU per call':<42} {ours.cpu:9.1f} µs   {'Python SDK client, same server':<30} "
           f"{theirs[2]:9.1f} µs   {ratio:5.2f}x  (goal <= 0.2x) {verdict}")
     print(f"{'  round trip p50 (server time included)':<42} {ours[0]:9.1f} µs   {'  round trip p50':<30} {theirs[0]:9.1f} µs   "
           f"{ours[0] / theirs[0]:5.2f}x")
@@ -408,6 +415,8 @@ def bench_mcp(work):
     reader = os.path.join(os.path.dirname(MEMENTO), "mcp-read-bench")
     proof = subprocess.run(["bash", "-c", f"'{reader}' < '{message}'"], check=True, capture_output=True, text=True).stdout.split()
     assert int(proof[0]) == results, f"the reader read {proof[0]} of {results} results"
+    text_size = (16 << 20) - len(envelope)
+    assert int(proof[1]) == text_size, f"the reader rendered {proof[1]} bytes of text, not {text_size}"
     ours_read, cat_read = (figure / results for figure in timed_pair(
         lambda: sample(["bash", "-c", f"cat '{message}' | '{reader}' > /dev/null"]),
         lambda: sample(["bash", "-c", f"cat '{message}' | cat > /dev/null"]), repeat=9))
