@@ -48,7 +48,9 @@ struct ScriptSkillTests {
 
         let installed = try memento.run(["install", folder])
         #expect(installed.status == 0, "\(installed.stderr)")
-        let python = work.path + "/home/envs/word-tools/0.1.0/bin/python"
+        let environments = try FileManager.default.contentsOfDirectory(atPath: work.path + "/home/envs/word-tools")
+        #expect(environments.count == 1 && environments.first?.hasPrefix("0.1.0-") == true, "one environment, for this version and these requirements: \(environments)")
+        let python = work.path + "/home/envs/word-tools/" + (environments.first ?? "?") + "/bin/python"
         #expect(FileManager.default.isExecutableFile(atPath: python), "the skill's own environment")
         // The audit ran the skill in the sandbox with that environment: it started and answered.
         let audited = try memento.run(["verify", "word-tools", "--json"])

@@ -5,6 +5,21 @@ import Testing
 
 @Suite("The tool registry", .timeLimit(.minutes(2)))
 struct RegistryTests {
+    /// A script skill that changes its requirements without changing its version must not run
+    /// on the environment built for the old ones: the folder is named by both.
+    @Test func aPythonEnvironmentIsNamedByItsVersionAndItsRequirements() {
+        let environments = PythonEnvironments(home: "/h")
+        func manifest(_ version: SemanticVersion, _ requirements: [String]) -> SkillManifest {
+            SkillManifest(name: "words", version: version, kind: .script, description: "Counts words. Use in tests.",
+                          python: .init(requirements: requirements))
+        }
+        let first = environments.path(for: manifest(SemanticVersion(1, 0, 0), ["mcp==2.3.0"]))
+        #expect(first.hasPrefix("/h/envs/words/1.0.0-"))
+        #expect(environments.path(for: manifest(SemanticVersion(1, 0, 0), ["mcp==2.3.0"])) == first)
+        #expect(environments.path(for: manifest(SemanticVersion(1, 0, 0), ["mcp==2.3.0", "rich==13.9.4"])) != first)
+        #expect(environments.path(for: manifest(SemanticVersion(1, 0, 1), ["mcp==2.3.0"])).hasPrefix("/h/envs/words/1.0.1-"))
+    }
+
     func registry(_ workspace: PluginWorkspace, _ options: PluginWorkspace.Options, inProcess: Bool) throws -> ToolRegistry {
         let folder = try workspace.skill(options)
         let instructions = workspace.root + "/notes"

@@ -12,9 +12,11 @@ public struct PythonEnvironmentError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// One virtual environment per installed version of a Python script skill that declares
-/// requirements: `HOME/envs/NAME/VERSION`. It is built at install time, before the store
-/// commits (a failure refuses the install), and removed with the skill.
+/// One virtual environment per version of a Python script skill that declares requirements:
+/// `HOME/envs/NAME/VERSION-REQS`, where REQS names the requirements (a hash), so a skill that
+/// changes them without changing its version never runs on the environment of the old ones. It
+/// is built at install time, before the store commits (a failure refuses the install), and
+/// removed with the skill.
 ///
 /// pip reads its usual settings from the environment (`PIP_INDEX_URL`, `PIP_FIND_LINKS`,
 /// `PIP_NO_INDEX`), so a mirror or an offline wheelhouse works without memento options.
@@ -28,11 +30,14 @@ public struct PythonEnvironments: Sendable {
         self.python = python ?? ProcessInfo.processInfo.environment["MEMENTO_PYTHON"] ?? "python3"
     }
 
-    public func path(skill: String, version: String) -> String { root + "/" + skill + "/" + version }
+    public func path(for manifest: SkillManifest) -> String {
+        let requirements = SHA256Hex.of(Data((manifest.python?.requirements ?? []).joined(separator: "\n").utf8))
+        return root + "/" + manifest.name + "/" + manifest.version.description + "-" + requirements.prefix(12)
+    }
 
     /// The environment's interpreter when it exists.
-    public func interpreter(skill: String, version: String) -> String? {
-        let candidate = path(skill: skill, version: version) + "/bin/python"
+    public func interpreter(for manifest: SkillManifest) -> String? {
+        let candidate = path(for: manifest) + "/bin/python"
         return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
     }
 
@@ -40,8 +45,8 @@ public struct PythonEnvironments: Sendable {
     /// sibling folder and renamed into place, so a half-built environment is never used.
     public func prepare(_ manifest: SkillManifest) throws(PythonEnvironmentError) {
         guard manifest.kind == .script, let requirements = manifest.python?.requirements, !requirements.isEmpty else { return }
-        let final = path(skill: manifest.name, version: manifest.version.description)
-        guard interpreter(skill: manifest.name, version: manifest.version.description) == nil else { return }
+        let final = path(for: manifest)
+        guard interpreter(for: manifest) == nil else { return }
         let building = final + ".building-\(getpid())"
         do throws(PythonEnvironmentError) {
             try step("creating \(root)", skill: manifest.name) { () throws(FileSystemError) in

@@ -24,7 +24,7 @@ public enum ScriptSkill {
         }
         var program = program(command: command, root: root)
         var environment: [String: String] = [:]
-        if let environments, let python = environments.interpreter(skill: manifest.name, version: manifest.version.description) {
+        if let environments, let python = environments.interpreter(for: manifest) {
             let bin = (python as NSString).deletingLastPathComponent
             if ["python", "python3"].contains(command) { program = python }
             environment["PATH"] = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")

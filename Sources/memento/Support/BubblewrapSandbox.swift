@@ -70,7 +70,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
         let interpreter = manifest.kind == .script ? BubblewrapSandbox.python : nil
         // /tmp is a fresh tmpfs inside; what the skill needs from the host's /tmp comes back read-only.
         var visible = [root]
-        if let environment = environments?.path(skill: manifest.name, version: manifest.version.description), FileManager.default.fileExists(atPath: environment) {
+        if let environment = environments?.path(for: manifest), FileManager.default.fileExists(atPath: environment) {
             visible.append(environment)
         }
         let readOnly = visible.flatMap { ["--ro-bind", $0, $0] }
@@ -122,7 +122,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
             }
         }
         registry.shutdown()
-        let ownPython = environments?.interpreter(skill: manifest.name, version: manifest.version.description)
+        let ownPython = environments?.interpreter(for: manifest)
         let entry = Set([ExecutionPolicy.currentExecutable, interpreter, ownPython].compactMap { $0 } + BubblewrapSandbox.entryPaths(manifest, root: root))
         let log = SystemCallLog(workDirectories: ["/tmp"], homes: ["/tmp/home", NSHomeDirectory()], skillFolder: root, entryPrograms: entry)
         for file in ((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []).sorted() where file.hasPrefix("trace-") {
