@@ -69,4 +69,32 @@ struct JSONSchemaValidatorTests {
         ])
         #expect(problems(["name": "ada", "count": 0, "extra": true], against: schema).count == 2)
     }
+
+    /// The checks take shortcuts (a type-only schema, items checked in one loop, required names
+    /// counted rather than looked up, properties searched in order or by hash): each must still
+    /// say exactly what the full check says.
+    @Test func theShortcutsReportWhatTheFullCheckReports() {
+        let list: JSONValue = ["type": "object", "required": ["values", "id", "id"], "properties": [
+            "values": ["type": "array", "items": ["type": "integer", "description": "annotations do not constrain"]],
+            "label": ["type": "string"],
+        ]]
+        #expect(problems(["values": [1, 2, 3], "id": "anything"], against: list).isEmpty)
+        #expect(problems(["values": [1, 2.5, 3, "x"], "id": 1], against: list) == [
+            "arguments.values[1]: expected integer, found number", "arguments.values[3]: expected integer, found string",
+        ])
+        // "id" is required without being declared: present, it is any value; absent, it is missing.
+        #expect(problems(["values": []], against: list) == ["arguments.id: is required"])
+        #expect(problems(["values": [], "id": nil, "label": 5], against: list) == ["arguments.label: expected string, found integer"])
+
+        // More properties than are searched in order: looked up by hash.
+        var properties: [String: JSONValue] = [:]
+        for index in 0..<12 { properties["p\(index)"] = ["type": index % 2 == 0 ? "integer" : "string"] }
+        let wide: JSONValue = ["type": "object", "properties": .object(properties), "required": ["p0", "p11"], "additionalProperties": false]
+        #expect(problems(["p0": 1, "p11": "x", "p5": "y"], against: wide).isEmpty)
+        #expect(problems(["p0": "1", "p11": "x", "q": 1], against: wide) == [
+            "arguments.p0: expected integer, found string",
+            "arguments.q: is not a known property (expected one of \((0..<12).map { "p\($0)" }.sorted().joined(separator: ", ")))",
+        ])
+        #expect(problems(["p11": "x"], against: wide) == ["arguments.p0: is required"])
+    }
 }

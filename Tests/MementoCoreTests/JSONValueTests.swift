@@ -294,6 +294,130 @@ struct JSONValueTests {
         #expect(parseError(hostile)?.reason.contains("nesting") == true)
     }
 
+    // MARK: Checking without building the value
+
+    /// What `validate` said of `bytes`: nil when it accepted them, else its error; and each
+    /// top-level member it reported.
+    private static func check(_ bytes: [UInt8]) -> (error: JSONParseError?, members: [(name: String, first: UInt8)]) {
+        var members: [(name: String, first: UInt8)] = []
+        let outcome = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) in
+                try JSONValue.validate(buffer) { name, first in members.append((String(decoding: name, as: UTF8.self), first)) }
+            }
+        }
+        if case .failure(let error) = outcome { return (error, members) }
+        return (nil, members)
+    }
+
+    /// The first byte a value's encoding starts with, whatever the layout.
+    private static func firstByte(of value: JSONValue) -> UInt8 {
+        switch value {
+        case .object: return UInt8(ascii: "{")
+        case .array: return UInt8(ascii: "[")
+        case .string: return UInt8(ascii: "\"")
+        case .bool(let flag): return flag ? UInt8(ascii: "t") : UInt8(ascii: "f")
+        case .null: return UInt8(ascii: "n")
+        case .number(let number): return number.literal.utf8.first ?? 0
+        }
+    }
+
+    /// `validate` must never call good what `parse` refuses (a reply kept as text is parsed
+    /// later, and must not fail then), nor refuse what it accepts.
+    @Test("validate accepts exactly what parse accepts, and fails at the same byte for the same reason")
+    func validateAgreesWithParse() {
+        var corpus: [[UInt8]] = [
+            "", "   ", "[1,]", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "{a:1}", "01", "[01]", "-01", "1.", "1.e5", ".5", "+1",
+            "-", "1e", "1e+", "\"abc", "\"abc\\", "\"\\x\"", "\"\\u12G4\"", "\"\\u12", "[1", "{\"a\":1", "{\"a\":", "[1] x",
+            "{} {}", "nul", "tru e", "NaN", "'a'", "\"\\ud800\"", "\"\\udc00x\"", "\"\\ud800\\u0041\"", "\"a\nb\"",
+            "{\"\\u0065rror\":{\"message\":\"m\"}}", "{\"error\":1,\"error\":{}}", " {\n \"a\" : [ 1 , { } ] } ",
+        ].map { Array($0.utf8) }
+        corpus += [[0x22, 0xC3, 0x28, 0x22], [0x22, 0xFF, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x7B, 0x22, 0xE2, 0x82, 0x22, 0x3A, 0x31, 0x7D]]
+        let limit = JSONByteParser.maximumDepth
+        for depth in [limit - 1, limit, limit + 1] {
+            corpus.append(Array((String(repeating: "[", count: depth) + String(repeating: "]", count: depth)).utf8))
+            corpus.append(Array((String(repeating: "{\"a\":", count: depth) + "1" + String(repeating: "}", count: depth)).utf8))
+        }
+        var generator = SplitMix64(seed: 0xC0FFEE)
+        for _ in 0..<200 {
+            let value = randomValue(depth: 0, using: &generator)
+            let compact = Array(value.encoded().utf8)
+            corpus += [compact, Array(value.encoded(.pretty).utf8), Array(compact.dropLast())]
+            // The same document cut short, and with one byte flipped, somewhere.
+            if !compact.isEmpty {
+                let cut = Int.random(in: 0..<compact.count, using: &generator)
+                corpus.append(Array(compact[..<cut]))
+                var flipped = compact
+                flipped[cut] ^= UInt8(1 << Int.random(in: 0..<8, using: &generator))
+                corpus.append(flipped)
+            }
+        }
+        let alphabet = Array("{}[]\",:0123456789-+.eEtrufalsn \\u".utf8) + [0x00, 0x1F, 0x80, 0xC3, 0xFF]
+        for _ in 0..<3000 {
+            corpus.append((0..<Int.random(in: 0...24, using: &generator)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        }
+        for bytes in corpus {
+            let checked = Self.check(bytes)
+            switch parseBytes(bytes) {
+            case .failure(let error):
+                #expect(checked.error == error, "\(bytes)")
+            case .success(let value):
+                #expect(checked.error == nil, "\(bytes)")
+                guard case .object(let members) = value else {
+                    #expect(checked.members.isEmpty)
+                    continue
+                }
+                // Every member is reported as it comes; of a repeated name, the last one counts.
+                #expect(Set(checked.members.map(\.name)) == Set(members.keys), "\(bytes)")
+                for (name, member) in members {
+                    #expect(checked.members.last(where: { $0.name == name })?.first == Self.firstByte(of: member), "\(name) in \(bytes)")
+                }
+            }
+        }
+    }
+
+    @Test("JSONText keeps the bytes it checked and parses them on demand; bad text is refused")
+    func jsonText() throws {
+        let bytes = Array(#" {"b": [1, 2.0], "a": "é"} "#.utf8)
+        let text = try JSONText(checking: bytes)
+        #expect(text.bytes == bytes)
+        #expect(try text.parsed() == ["a": "é", "b": [1, 2.0]])
+        #expect(throws: JSONParseError.self) { try JSONText(checking: Array(#"{"a":}"#.utf8)) }
+    }
+
+    // MARK: Encoding into a buffer
+
+    @Test("keys of objects of every size come out in UTF-8 order, through stack and array sorting")
+    func keyOrderAtEverySize() throws {
+        var generator = SplitMix64(seed: 0x0BDE)
+        let pieces = ["a", "B", "é", "€", "😀", "z", "0", "_", "aa", "\u{7F}"]
+        for size in [0, 1, 2, 3, 15, 16, 17, 40] {
+            var members: [String: JSONValue] = [:]
+            while members.count < size {
+                let key = (0..<Int.random(in: 1...3, using: &generator)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &generator)] }.joined()
+                members[key] = .number(JSONNumber(members.count))
+            }
+            let encoded = JSONValue.object(members).encoded()
+            #expect(try JSONValue.parse(encoded) == .object(members))
+            // Where each key is written, taken in UTF-8 order of the keys: it must rise.
+            let expected = members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let positions = expected.compactMap { encoded.range(of: JSONValue.string($0).encoded() + ":")?.lowerBound }
+            #expect(positions.count == size && positions == positions.sorted(), "size \(size): \(encoded)")
+        }
+    }
+
+    @Test("a compact encoding framed by a prefix and a suffix is the encoding between them; large values grow the buffer")
+    func framedEncoding() throws {
+        let big = String(repeating: "x\u{1F600}\n", count: 20_000)
+        for value: JSONValue in [nil, 1, "a", [1, ["k": [true]]], ["text": .string(big), "n": 1.5]] {
+            let prefix = Array(#"{"arguments":"#.utf8), suffix = Array(#","tool":"t"}"#.utf8)
+            let framed = value.withCompactEncoding(prefix: prefix, suffix: suffix) { Array($0) }
+            #expect(framed == prefix + Array(value.encoded().utf8) + suffix)
+            var appended = Array("head".utf8)
+            value.write(into: &appended)
+            #expect(appended == Array(("head" + value.encoded()).utf8))
+        }
+    }
+
     // MARK: Numbers built in Swift
 
     @Test("numbers built from Swift values")

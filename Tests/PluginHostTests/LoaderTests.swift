@@ -31,7 +31,7 @@ struct LoaderTests {
         let elapsed = try clock.measure { plugin = try NativeLoader.load(try NativeSkillFolder(root: folder), mode: .inProcess) }
         print("verified load (read, sha256, ELF, memfd, dlopen, checks, create): \(elapsed)")
         #expect(elapsed < .milliseconds(50))
-        let reply = try #require(plugin).invoke(Array(#"{"arguments":{"text":"hi"},"tool":"echo"}"#.utf8))
+        let reply = try #require(plugin).invoke(Array(#"{"arguments":{"text":"hi"},"tool":"echo"}"#.utf8)).output
         #expect(reply == ["input": ["arguments": ["text": "hi"], "tool": "echo"]])
         // The mapped image is the sealed memfd, not the file in the store.
         // Read with read(2) to EOF: /proc files report a size of 0.
@@ -144,7 +144,7 @@ struct LoaderTests {
         let plugin = try NativeLoader.load(try NativeSkillFolder(root: folder), mode: .inProcess)
         // Replace the file after the hash: the loaded image came from the sealed copy.
         try Data("garbage".utf8).write(to: URL(fileURLWithPath: folder + "/libskill.so"))
-        #expect(try plugin.invoke(Array(#"{"tool":"stats"}"#.utf8))["instances"] != nil)
+        #expect(try plugin.invoke(Array(#"{"tool":"stats"}"#.utf8)).output["instances"] != nil)
         #expect(caseName(loadError(folder)) == "hashMismatch")
     }
 
@@ -166,7 +166,7 @@ struct LoaderTests {
         _ = try NativeLoader.load(try NativeSkillFolder(root: folder), mode: .inProcess)
         let second = try NativeLoader.load(try NativeSkillFolder(root: copy), mode: .inProcess)
         // One image, one set of statics: both instances live in it.
-        #expect(try second.invoke(Array(#"{"tool":"stats"}"#.utf8))["instances"] == 2)
+        #expect(try second.invoke(Array(#"{"tool":"stats"}"#.utf8)).output["instances"] == 2)
     }
 
     @Test func noDlcloseAnywhereInThePluginHost() throws {

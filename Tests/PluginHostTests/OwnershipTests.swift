@@ -14,19 +14,19 @@ struct OwnershipTests {
             _ = try plugin.invoke(Array(#"{"arguments":{"n":\#(index)},"tool":"echo"}"#.utf8))
         }
         // The error path fills `out` too, and it is freed like any other result.
-        let failure = try plugin.invoke(Array(#"{"tool":"fail"}"#.utf8))
+        let failure = try plugin.invoke(Array(#"{"tool":"fail"}"#.utf8)).output
         #expect(failure["error"]?["code"] == "failed")
-        let big = try plugin.invoke(Array(#"{"tool":"big"}"#.utf8))
+        let big = try plugin.invoke(Array(#"{"tool":"big"}"#.utf8)).output
         #expect(big["data"]?.stringValue?.utf8.count == 1 << 20)
         // A 1 MiB request goes in and comes back whole.
         let payload = String(repeating: "y", count: 1 << 20)
-        let echoed = try plugin.invoke(Array(#"{"arguments":{"text":"\#(payload)"},"tool":"echo"}"#.utf8))
+        let echoed = try plugin.invoke(Array(#"{"arguments":{"text":"\#(payload)"},"tool":"echo"}"#.utf8)).output
         #expect(echoed["input"]?["arguments"]?["text"]?.stringValue?.count == 1 << 20)
         // Zero-length input is legal; the plugin answers with an error reply.
-        #expect(ToolResult(output: try plugin.invoke([])).isError)
+        #expect(try plugin.invoke([]).isError)
 
         // stats counts before allocating its own reply: everything earlier was released once.
-        let stats = try plugin.invoke(Array(#"{"tool":"stats"}"#.utf8))
+        let stats = try plugin.invoke(Array(#"{"tool":"stats"}"#.utf8)).output
         #expect(stats["allocations"] == 1004)
         #expect(stats["releases"] == 1004)
     }
@@ -41,7 +41,7 @@ struct OwnershipTests {
         // yield output that is not JSON, which the host reports.
         let hostile: [UInt8] = Array(#"{"tool":"echo","x":""#.utf8) + [0xFF, 0x00, 0xFE] + Array(#""}"#.utf8)
         #expect(caseName(expectError { _ = try plugin.invoke(hostile) }) == "invalidOutput")
-        let stats = try plugin.invoke(Array(#"{"tool":"stats"}"#.utf8))
+        let stats = try plugin.invoke(Array(#"{"tool":"stats"}"#.utf8)).output
         #expect(stats["allocations"] == stats["releases"])
     }
 
@@ -52,7 +52,7 @@ struct OwnershipTests {
         let plugin = try NativeLoader.load(try NativeSkillFolder(root: try workspace.skill(options)), mode: .inProcess)
         // The test plugin counts calls that start while another is in flight.
         hammer(plugin)
-        let stats = try plugin.invoke(Array(#"{"tool":"stats"}"#.utf8))
+        let stats = try plugin.invoke(Array(#"{"tool":"stats"}"#.utf8)).output
         #expect(stats["allocations"] == 4040)
         #expect(stats["releases"] == 4040)
         #expect(stats["overlaps"] == 0)
@@ -65,7 +65,7 @@ struct OwnershipTests {
         options.defines = ["THREAD_SAFE"]
         let plugin = try NativeLoader.load(try NativeSkillFolder(root: try workspace.skill(options)), mode: .inProcess)
         hammer(plugin)
-        let stats = try plugin.invoke(Array(#"{"tool":"stats"}"#.utf8))
+        let stats = try plugin.invoke(Array(#"{"tool":"stats"}"#.utf8)).output
         #expect(stats["allocations"] == stats["releases"])
         // 2 ms sleeps on 4 threads: without the lock, calls overlap.
         #expect((stats["overlaps"]?.int64Value ?? 0) > 0)

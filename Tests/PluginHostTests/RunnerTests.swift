@@ -64,6 +64,20 @@ struct RunnerTests {
         #expect(client.starts == 1)
     }
 
+    /// The runner splices the plugin's reply into its reply line as it is; a reply laid out
+    /// over several lines must not split that line and put the stream out of step.
+    @Test func aReplyOverSeveralLinesKeepsTheStreamInStep() throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "pretty"
+        let client = runnerClient(try workspace.skill(options), name: "pretty")
+        defer { client.stop() }
+        for _ in 0..<3 {
+            #expect(try client.call(tool: "pretty", arguments: [:]) == ["pretty": true, "lines": [1, 2]])
+            #expect(try client.call(tool: "echo", arguments: ["n": 1])["input"]?["arguments"] == ["n": 1])
+        }
+    }
+
     struct Crash: CustomTestStringConvertible, Sendable {
         let tool: String
         let expected: String

@@ -86,7 +86,7 @@ struct SwiftPluginTests {
         #expect(elf.neededLibraries.contains("libswiftCore.so"))
 
         let plugin = try NativeLoader.load(try NativeSkillFolder(root: folder), mode: .inProcess)
-        func call(_ request: String) throws -> JSONValue { try plugin.invoke(Array(request.utf8)) }
+        func call(_ request: String) throws -> JSONValue { try plugin.invoke(Array(request.utf8)).output }
         #expect(try call(#"{"arguments":{"name":"Ada"},"tool":"greet"}"#) == ["length": 3, "text": "Hello, Ada!"])
         // A thrown error becomes error JSON; bad arguments and unknown tools too. Nothing traps.
         #expect(try call(#"{"arguments":{"name":"Bob"},"tool":"fail"}"#) == ["error": ["code": "not_welcome", "message": "Bob is not welcome"]])
@@ -112,7 +112,7 @@ struct SwiftPluginTests {
     @Test func theEnvelopeIsReadWhateverItsLayoutAndRefusedWhenBroken() throws {
         let workspace = try PluginWorkspace()
         let plugin = try NativeLoader.load(try NativeSkillFolder(root: try SwiftPluginTests.build(in: workspace)), mode: .inProcess)
-        func call(_ request: String) throws -> JSONValue { try plugin.invoke(Array(request.utf8)) }
+        func call(_ request: String) throws -> JSONValue { try plugin.invoke(Array(request.utf8)).output }
         let hello: JSONValue = ["length": 3, "text": "Hello, Ada!"]
         #expect(try call(" {\n \"tool\" : \"greet\" ,\t\"arguments\" : { \"name\" : \"Ada\" } } \n") == hello)
         #expect(try call(#"{"arguments":{"name":"A\"da"},"t\u006fol":"gr\u0065et"}"#) == ["length": 4, "text": "Hello, A\"da!"])
@@ -125,6 +125,11 @@ struct SwiftPluginTests {
                        "{\"tool\":\"gr\neet\",\"arguments\":{}}"] {
             #expect(try call(broken)["error"]?["code"] == "bad_request", "\(broken)")
         }
+        // Brackets nested deeper than the split tracks in one word are still matched.
+        let deep = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(try call(#"{"tool":"greet","arguments":{"name":"Ada","deep":\#(deep)}}"#) == hello)
+        let crossed = String(repeating: "[", count: 100) + "}" + String(repeating: "]", count: 99)
+        #expect(try call(#"{"tool":"greet","arguments":{"name":"Ada","deep":\#(crossed)}}"#)["error"]?["code"] == "bad_request")
         // The envelope is whole, but the arguments are not the tool's: the tool's decoder says so.
         #expect(try call(#"{"tool":"greet"}"#)["error"]?["code"] == "invalid_arguments")
         #expect(try call(#"{"tool":"greet","arguments":{"name":"Ada" "x":1}}"#)["error"]?["code"] == "invalid_arguments")

@@ -9,16 +9,18 @@ import Foundation
 /// arguments (and settings), so a call decodes its input once, as a direct Swift call would;
 /// decoding the envelope as a whole through `JSONDecoder` cost more than a tenth of a call.
 ///
-/// Members may come in any order, with any whitespace; other members are skipped. The split
-/// checks the structure it walks (strings, brackets, the scalars between them); the members it
-/// keeps are checked in full by the `JSONDecoder` that reads them.
+/// Members may come in any order, with any whitespace; other members are skipped; a repeated
+/// member counts as its last. The split checks the structure it walks (strings, brackets, the
+/// scalars between them) without allocating; the members it keeps are checked in full by the
+/// `JSONDecoder` that reads them.
 struct Envelope {
     let tool: String
-    let arguments: Data?
+    private let request: UnsafeRawBufferPointer
+    private let argumentsRange: Range<Int>?
     /// Nil when absent or `null`: the skill's settings then decode from `{}`.
-    let settings: Data?
+    private let settingsRange: Range<Int>?
 
-    /// `request` must outlive the envelope: the members are views of it, not copies.
+    /// `request` must outlive the envelope: its members are views of it, not copies.
     init(_ request: UnsafeRawBufferPointer) throws(RequestError) {
         var reader = Reader(bytes: request)
         var tool: String?
@@ -30,35 +32,88 @@ struct Envelope {
                 let key = try reader.string()
                 try reader.expect(UInt8(ascii: ":"))
                 let value = try reader.value()
-                switch try Envelope.text(of: key, in: request) {
-                case "tool":
+                switch try Member(key, in: request) {
+                case .tool?:
                     guard request[value.lowerBound] == UInt8(ascii: "\"") else { throw .badRequest }
                     tool = try Envelope.text(of: value, in: request)
-                case "arguments": arguments = value
-                case "settings": settings = value
-                default: break
+                case .arguments?: arguments = value
+                case .settings?: settings = value
+                case nil: break
                 }
             } while reader.consume(UInt8(ascii: ","))
             try reader.expect(UInt8(ascii: "}"))
         }
         guard reader.atEnd, let tool else { throw .badRequest }
         self.tool = tool
-        self.arguments = arguments.map { Envelope.view($0, of: request) }
-        let isNull = settings.map { request[$0].elementsEqual("null".utf8) } ?? true
-        self.settings = isNull ? nil : settings.map { Envelope.view($0, of: request) }
+        self.request = request
+        argumentsRange = arguments
+        settingsRange = settings.flatMap { Envelope.matches($0, in: request, "null") ? nil : $0 }
     }
 
-    /// The bytes, borrowed: `Data` that neither copies nor frees them.
-    private static func view(_ range: Range<Int>, of request: UnsafeRawBufferPointer) -> Data {
+    /// The arguments' bytes, borrowed; nil when the request has none.
+    var arguments: Data? { argumentsRange.map(view) }
+
+    /// The settings' bytes, borrowed; nil when absent or `null`.
+    var settings: Data? { settingsRange.map(view) }
+
+    /// `Data` that neither copies nor frees the request's bytes.
+    private func view(_ range: Range<Int>) -> Data {
         guard let base = request.baseAddress, !range.isEmpty else { return Data() }
         return Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base + range.lowerBound), count: range.count, deallocator: .none)
+    }
+
+    /// The members the envelope reads.
+    private enum Member {
+        case tool, arguments, settings
+
+        /// Nil for any other key. Keys are compared as bytes; one with an escape is decoded first.
+        init?(_ key: Range<Int>, in request: UnsafeRawBufferPointer) throws(RequestError) {
+            let inner = (key.lowerBound + 1)..<(key.upperBound - 1)
+            if Envelope.hasEscape(inner, in: request) {
+                switch try Envelope.text(of: key, in: request) {
+                case "tool": self = .tool
+                case "arguments": self = .arguments
+                case "settings": self = .settings
+                default: return nil
+                }
+            } else if Envelope.matches(inner, in: request, "tool") {
+                self = .tool
+            } else if Envelope.matches(inner, in: request, "arguments") {
+                self = .arguments
+            } else if Envelope.matches(inner, in: request, "settings") {
+                self = .settings
+            } else {
+                return nil
+            }
+        }
+    }
+
+    // Plain loops rather than `elementsEqual` and `contains`: the names are a few bytes long,
+    // and the generic algorithms cost more to set up than the comparison itself.
+    private static func matches(_ range: Range<Int>, in request: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+        guard range.count == word.utf8CodeUnitCount else { return false }
+        var offset = 0
+        while offset < range.count {
+            guard request[range.lowerBound + offset] == word.utf8Start[offset] else { return false }
+            offset += 1
+        }
+        return true
+    }
+
+    private static func hasEscape(_ range: Range<Int>, in request: UnsafeRawBufferPointer) -> Bool {
+        var index = range.lowerBound
+        while index < range.upperBound {
+            if request[index] == UInt8(ascii: "\\") { return true }
+            index += 1
+        }
+        return false
     }
 
     /// The text of a JSON string token (quotes included in `range`). Escapes are rare in names,
     /// so they go through `JSONDecoder` rather than a second unescaper.
     private static func text(of range: Range<Int>, in request: UnsafeRawBufferPointer) throws(RequestError) -> String {
-        let inner = request[(range.lowerBound + 1)..<(range.upperBound - 1)]
-        guard inner.contains(UInt8(ascii: "\\")) else { return String(decoding: inner, as: UTF8.self) }
+        let inner = (range.lowerBound + 1)..<(range.upperBound - 1)
+        guard hasEscape(inner, in: request) else { return String(decoding: request[inner], as: UTF8.self) }
         guard let text = try? SkillCodec.decoder.decode(String.self, from: Data(request[range])) else { throw .badRequest }
         return text
     }
@@ -99,18 +154,9 @@ struct Envelope {
         mutating func string() throws(RequestError) -> Range<Int> {
             skipWhitespace()
             let start = index
-            try expect(UInt8(ascii: "\""))
-            while index < bytes.count {
-                switch bytes[index] {
-                case UInt8(ascii: "\""):
-                    index += 1
-                    return start..<index
-                case UInt8(ascii: "\\"): index += 2
-                case 0x00..<0x20: throw .badRequest
-                default: index += 1
-                }
-            }
-            throw .badRequest
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw .badRequest }
+            index = try Reader.stringEnd(in: bytes, after: index)
+            return start..<index
         }
 
         /// Any value: a string, an object or array with balanced brackets, or a scalar.
@@ -122,27 +168,57 @@ struct Envelope {
             case UInt8(ascii: "\""):
                 return try string()
             case UInt8(ascii: "{"), UInt8(ascii: "["):
-                var closers: [UInt8] = []
-                repeat {
-                    switch bytes[index] {
-                    case UInt8(ascii: "\""):
-                        _ = try string()
-                        continue
-                    case UInt8(ascii: "{"): closers.append(UInt8(ascii: "}"))
-                    case UInt8(ascii: "["): closers.append(UInt8(ascii: "]"))
-                    case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                        guard closers.popLast() == bytes[index] else { throw .badRequest }
-                    default: break
-                    }
-                    index += 1
-                } while !closers.isEmpty && index < bytes.count
-                guard closers.isEmpty else { throw .badRequest }
+                index = try Reader.containerEnd(in: bytes, at: index)
             default:
                 // true, false, null or a number.
                 while index < bytes.count, Reader.isScalarByte(bytes[index]) { index += 1 }
                 guard index > start else { throw .badRequest }
             }
             return start..<index
+        }
+
+        // The two scans below run over every byte of the arguments; they are static, on a local
+        // cursor, so that it stays in a register instead of being stored back on every step.
+
+        /// Just past the string whose opening quote is at `quote`.
+        private static func stringEnd(in bytes: UnsafeRawBufferPointer, after quote: Int) throws(RequestError) -> Int {
+            var index = quote + 1
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") { return index + 1 }
+                if byte == UInt8(ascii: "\\") {
+                    index += 2
+                } else if byte < 0x20 {
+                    throw .badRequest
+                } else {
+                    index += 1
+                }
+            }
+            throw .badRequest
+        }
+
+        /// Just past the object or array whose opening bracket is at `start`.
+        private static func containerEnd(in bytes: UnsafeRawBufferPointer, at start: Int) throws(RequestError) -> Int {
+            var open = OpenBrackets()
+            var index = start
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "\""):
+                    index = try stringEnd(in: bytes, after: index)
+                    continue
+                case UInt8(ascii: "{"): open.push(isObject: true)
+                case UInt8(ascii: "["): open.push(isObject: false)
+                case UInt8(ascii: "}"):
+                    guard open.pop() == true else { throw .badRequest }
+                    if open.isEmpty { return index + 1 }
+                case UInt8(ascii: "]"):
+                    guard open.pop() == false else { throw .badRequest }
+                    if open.isEmpty { return index + 1 }
+                default: break
+                }
+                index += 1
+            }
+            throw .badRequest
         }
 
         private static func isScalarByte(_ byte: UInt8) -> Bool {
@@ -153,6 +229,34 @@ struct Envelope {
             default:
                 return false
             }
+        }
+    }
+
+    /// The brackets still open, innermost last: one bit each (object or array), so that the
+    /// common case allocates nothing; levels past 64 spill into an array.
+    private struct OpenBrackets {
+        private var bits: UInt64 = 0
+        private var count = 0
+        private var deeper: [Bool] = []
+
+        var isEmpty: Bool { count == 0 }
+
+        mutating func push(isObject: Bool) {
+            if count < 64 {
+                bits = bits << 1 | (isObject ? 1 : 0)
+            } else {
+                deeper.append(isObject)
+            }
+            count += 1
+        }
+
+        /// Whether the innermost open bracket was an object's; nil when none is open.
+        mutating func pop() -> Bool? {
+            guard count > 0 else { return nil }
+            count -= 1
+            if count >= 64 { return deeper.popLast() }
+            defer { bits >>= 1 }
+            return bits & 1 == 1
         }
     }
 }

@@ -20,27 +20,35 @@ public enum SkillExport {
     }
 }
 
-/// The instance behind the opaque pointer `create` hands out.
+/// The instance behind the opaque pointer `create` hands out. It is not generic: SkillKit is
+/// compiled apart from the skill, so generic code here would run unspecialized on every call.
 private final class SkillInstance {
-    /// The status code and the reply JSON for one request, which is borrowed for the call.
-    let handle: (UnsafeRawBufferPointer) -> (Int32, Data)
+    /// Each tool's name and its call, in the order the skill lists them; the first of two
+    /// tools with one name wins. A skill has a handful of tools, and comparing a short name
+    /// costs less than hashing it.
+    private let names: [String]
+    private let calls: [(Envelope) throws -> Data]
 
     init<S: Skill>(_ skill: S) {
-        let tools = Dictionary(S.tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        handle = { request in
-            do {
-                let envelope = try Envelope(request)
-                guard let tool = tools[envelope.tool] else { throw RequestError.unknownTool(envelope.tool) }
-                return (Int32(SKILL_OK), try tool.call(skill, envelope))
-            } catch let error as SkillError {
-                return (Int32(error.code == "invalid_arguments" ? SKILL_ERR_BAD_INPUT : SKILL_ERR_FAILED), SkillCodec.error(error.code, error.message))
-            } catch RequestError.unknownTool(let name) {
-                return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("unknown_tool", "no tool '\(name)'; tools: \(tools.keys.sorted().joined(separator: ", "))"))
-            } catch RequestError.badRequest {
-                return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("bad_request", "expected {\"tool\": NAME, \"arguments\": {…}}"))
-            } catch {
-                return (Int32(SKILL_ERR_FAILED), SkillCodec.error("failed", "\(error)"))
-            }
+        let tools = S.tools
+        names = tools.map(\.name)
+        calls = tools.map { tool in { envelope in try tool.call(skill, envelope) } }
+    }
+
+    /// The status code and the reply JSON for one request, which is borrowed for the call.
+    func handle(_ request: UnsafeRawBufferPointer) -> (Int32, Data) {
+        do {
+            let envelope = try Envelope(request)
+            guard let index = names.firstIndex(of: envelope.tool) else { throw RequestError.unknownTool(envelope.tool) }
+            return (Int32(SKILL_OK), try calls[index](envelope))
+        } catch let error as SkillError {
+            return (Int32(error.code == "invalid_arguments" ? SKILL_ERR_BAD_INPUT : SKILL_ERR_FAILED), SkillCodec.error(error.code, error.message))
+        } catch RequestError.unknownTool(let name) {
+            return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("unknown_tool", "no tool '\(name)'; tools: \(names.sorted().joined(separator: ", "))"))
+        } catch RequestError.badRequest {
+            return (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("bad_request", "expected {\"tool\": NAME, \"arguments\": {…}}"))
+        } catch {
+            return (Int32(SKILL_ERR_FAILED), SkillCodec.error("failed", "\(error)"))
         }
     }
 }

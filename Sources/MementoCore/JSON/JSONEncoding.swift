@@ -10,50 +10,93 @@ extension JSONValue {
 
     /// Encodes with object keys sorted by their UTF-8 bytes, so equal values give equal bytes.
     public func encoded(_ layout: Layout = .compact) -> String {
-        var output: [UInt8] = []
-        output.reserveCapacity(256)
-        write(into: &output, layout: layout, indent: 0)
-        return String(decoding: output, as: UTF8.self)
+        var output = JSONOutput(capacity: 256)
+        encode(into: &output, layout: layout, indent: 0)
+        return output.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     public func encodedData(_ layout: Layout = .compact) -> Data {
-        var output: [UInt8] = []
-        write(into: &output, layout: layout, indent: 0)
+        var output = JSONOutput(capacity: 256)
+        encode(into: &output, layout: layout, indent: 0)
         if layout == .pretty { output.append(0x0A) }
-        return Data(output)
+        return output.withBytes { Data($0) }
     }
 
-    /// Appends the compact encoding to `output`; the MCP framer uses this to avoid copies.
+    /// Appends the encoding to `output`; the MCP framer uses this to avoid copies.
     public func write(into output: inout [UInt8], layout: Layout = .compact, indent: Int = 0) {
+        var encoding = JSONOutput(capacity: 128)
+        encode(into: &encoding, layout: layout, indent: indent)
+        encoding.withBytes { output.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the compact encoding between `prefix` and `suffix`, written once into a
+    /// buffer that lives for the call: for a caller that hands the bytes on and keeps nothing.
+    public func withCompactEncoding<Result, Failure: Error>(prefix: [UInt8] = [], suffix: [UInt8] = [],
+                                                             _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
+        var output = JSONOutput(capacity: 128 + prefix.count + suffix.count)
+        output.append(prefix)
+        encode(into: &output, layout: .compact, indent: 0)
+        output.append(suffix)
+        return try output.withBytes(body)
+    }
+
+    private func encode(into output: inout JSONOutput, layout: Layout, indent: Int) {
         switch self {
-        case .null: output.append(contentsOf: "null".utf8)
-        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-        case .number(let number): output.append(contentsOf: number.literal.utf8)
+        case .null: output.append("null" as StaticString)
+        case .bool(let flag): output.append(flag ? "true" : "false" as StaticString)
+        case .number(let number): output.append(utf8: number.literal)
         case .string(let text): JSONValue.writeString(text, into: &output)
         case .array(let items):
-            guard !items.isEmpty else { output.append(contentsOf: "[]".utf8); return }
+            guard !items.isEmpty else { output.append("[]" as StaticString); return }
             output.append(UInt8(ascii: "["))
-            for (position, item) in items.enumerated() {
-                if position > 0 { output.append(UInt8(ascii: ",")) }
+            var first = true
+            for item in items {
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
                 JSONValue.newline(&output, layout: layout, indent: indent + 1)
-                item.write(into: &output, layout: layout, indent: indent + 1)
+                item.encode(into: &output, layout: layout, indent: indent + 1)
             }
             JSONValue.newline(&output, layout: layout, indent: indent)
             output.append(UInt8(ascii: "]"))
         case .object(let members):
-            guard !members.isEmpty else { output.append(contentsOf: "{}".utf8); return }
+            guard !members.isEmpty else { output.append("{}" as StaticString); return }
             output.append(UInt8(ascii: "{"))
-            let sorted = members.count == 1 ? Array(members) : members.sorted { JSONValue.utf8Order($0.key, $1.key) }
-            for (position, (key, value)) in sorted.enumerated() {
+            JSONValue.inKeyOrder(members) { position, key, value in
                 if position > 0 { output.append(UInt8(ascii: ",")) }
                 JSONValue.newline(&output, layout: layout, indent: indent + 1)
                 JSONValue.writeString(key, into: &output)
                 output.append(UInt8(ascii: ":"))
                 if layout == .pretty { output.append(UInt8(ascii: " ")) }
-                value.write(into: &output, layout: layout, indent: indent + 1)
+                value.encode(into: &output, layout: layout, indent: indent + 1)
             }
             JSONValue.newline(&output, layout: layout, indent: indent)
             output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Calls `body` with each member in the UTF-8 order of its key. An object of a few members
+    /// (most of them) is ordered on the stack by insertion; a larger one is sorted into an array.
+    private static func inKeyOrder(_ members: [String: JSONValue], _ body: (Int, String, JSONValue) -> Void) {
+        guard members.count > 1 else {
+            for (key, value) in members { body(0, key, value) }
+            return
+        }
+        guard members.count <= 16 else {
+            for (position, (key, value)) in members.sorted(by: { utf8Order($0.key, $1.key) }).enumerated() { body(position, key, value) }
+            return
+        }
+        withUnsafeTemporaryAllocation(of: (key: String, value: JSONValue).self, capacity: members.count) { buffer in
+            guard let base = buffer.baseAddress else { return }
+            var count = 0
+            for member in members {
+                var position = count
+                while position > 0, utf8Order(member.key, base[position - 1].key) { position -= 1 }
+                (base + position + 1).moveInitialize(from: base + position, count: count - position)
+                (base + position).initialize(to: member)
+                count += 1
+            }
+            for position in 0..<count { body(position, base[position].key, base[position].value) }
+            base.deinitialize(count: count)
         }
     }
 
@@ -73,38 +116,97 @@ extension JSONValue {
         return (compared ?? nil) ?? lhs.utf8.lexicographicallyPrecedes(rhs.utf8)
     }
 
-    private static func newline(_ output: inout [UInt8], layout: Layout, indent: Int) {
+    private static func newline(_ output: inout JSONOutput, layout: Layout, indent: Int) {
         guard layout == .pretty else { return }
         output.append(0x0A)
-        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * 2))
+        for _ in 0..<(indent * 2) { output.append(UInt8(ascii: " ")) }
     }
 
-    static func writeString(_ text: String, into output: inout [UInt8]) {
+    static func writeString(_ text: String, into output: inout JSONOutput) {
         output.append(UInt8(ascii: "\""))
         // Most strings need no escape: then they go in with one copy.
         let plain = text.utf8.withContiguousStorageIfAvailable { bytes in
             guard !bytes.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
-            output.append(contentsOf: bytes)
+            output.append(UnsafeRawBufferPointer(bytes))
             return true
         }
         if plain == true {
             output.append(UInt8(ascii: "\""))
             return
         }
+        let hex: StaticString = "0123456789abcdef"
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case UInt8(ascii: "\""): output.append("\\\"" as StaticString)
+            case UInt8(ascii: "\\"): output.append("\\\\" as StaticString)
+            case 0x0A: output.append("\\n" as StaticString)
+            case 0x0D: output.append("\\r" as StaticString)
+            case 0x09: output.append("\\t" as StaticString)
             case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                output.append("\\u00" as StaticString)
+                output.append(hex.utf8Start[Int(byte >> 4)])
+                output.append(hex.utf8Start[Int(byte & 0xF)])
             default: output.append(byte)
             }
         }
         output.append(UInt8(ascii: "\""))
+    }
+}
+
+/// The bytes an encoding is written into. `Array` checks uniqueness and capacity on every
+/// append, through a generic path for sequences, which costs more than the bytes themselves in
+/// the small values tools exchange; this buffer only checks room, and doubles when there is none.
+struct JSONOutput: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    func withBytes<Result, Failure: Error>(_ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    mutating func append(_ byte: UInt8) {
+        if count == capacity { grow(to: count + 1) }
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if count + bytes.count > capacity { grow(to: count + bytes.count) }
+        UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { append($0) }
+    }
+
+    mutating func append(_ text: StaticString) {
+        append(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    /// A short native string (a number's literal) lends its bytes without a copy loop.
+    mutating func append(utf8 text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append(UnsafeRawBufferPointer($0)) }) == nil {
+            for byte in text.utf8 { append(byte) }
+        }
+    }
+
+    private mutating func grow(to needed: Int) {
+        let larger = max(capacity * 2, needed)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = larger
     }
 }
 

@@ -33,6 +33,41 @@ extension JSONValue {
         guard parser.index == buffer.count else { throw parser.failure("unexpected data after the value") }
         return value
     }
+
+    /// Checks that `buffer` holds one JSON text that `parse` accepts, without building its
+    /// value: for text that is passed on as it is, or parsed only if someone asks. When the text
+    /// is an object, `member` sees each of its own members, in order, as its name (UTF-8, escapes
+    /// resolved) and the first byte of its value (`{` for an object, `"` for a string…).
+    public static func validate(_ buffer: UnsafeBufferPointer<UInt8>,
+                                member: (UnsafeBufferPointer<UInt8>, UInt8) -> Void = { _, _ in }) throws(JSONParseError) {
+        var parser = JSONByteParser(bytes: buffer)
+        parser.skipWhitespace()
+        if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") {
+            try parser.members { (parser: inout JSONByteParser) throws(JSONParseError) in
+                let quote = parser.index
+                try parser.skipString()
+                let plain = UnsafeBufferPointer(rebasing: buffer[(quote + 1)..<(parser.index - 1)])
+                var escaped: String?
+                if plain.contains(UInt8(ascii: "\\")) {
+                    parser.index = quote
+                    escaped = try parser.parseString()
+                }
+                try parser.expectColon()
+                guard parser.index < buffer.count else { throw parser.failure("unexpected end of input") }
+                let first = buffer[parser.index]
+                if var escaped {
+                    escaped.withUTF8 { member($0, first) }
+                } else {
+                    member(plain, first)
+                }
+                try parser.skipValue(depth: 1)
+            }
+        } else {
+            try parser.skipValue(depth: 0)
+        }
+        parser.skipWhitespace()
+        guard parser.index == buffer.count else { throw parser.failure("unexpected data after the value") }
+    }
 }
 
 struct JSONByteParser {
@@ -86,47 +121,94 @@ struct JSONByteParser {
     }
 
     mutating func parseArray(depth: Int) throws(JSONParseError) -> JSONValue {
-        index += 1
         var items: [JSONValue] = []
+        try elements { (parser: inout JSONByteParser) throws(JSONParseError) in items.append(try parser.parseValue(depth: depth + 1)) }
+        return .array(items)
+    }
+
+    mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+        var members: [String: JSONValue] = [:]
+        try self.members { (parser: inout JSONByteParser) throws(JSONParseError) in
+            if members.isEmpty {
+                // Room for three members from the start: most objects are small, and a
+                // dictionary that grows one member at a time allocates and rehashes at each step.
+                members.reserveCapacity(3)
+            }
+            let key = try parser.parseString()
+            try parser.expectColon()
+            members[key] = try parser.parseValue(depth: depth + 1)
+        }
+        return .object(members)
+    }
+
+    /// Moves past one value, checking it exactly as `parseValue` would, without building it.
+    mutating func skipValue(depth: Int) throws(JSONParseError) {
+        guard depth < JSONByteParser.maximumDepth else { throw failure("nesting deeper than \(JSONByteParser.maximumDepth)") }
+        guard index < bytes.count else { throw failure("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"):
+            try members { (parser: inout JSONByteParser) throws(JSONParseError) in
+                try parser.skipString()
+                try parser.expectColon()
+                try parser.skipValue(depth: depth + 1)
+            }
+        case UInt8(ascii: "["): try elements { (parser: inout JSONByteParser) throws(JSONParseError) in try parser.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            guard JSONNumber.scan(bytes, &index) else { throw failure("invalid number") }
+        default: throw failure("unexpected character '\(Unicode.Scalar(bytes[index]))'")
+        }
+    }
+
+    /// The punctuation of an array, at its `[`: `element` reads each element, from its first byte.
+    mutating func elements(_ element: (inout JSONByteParser) throws(JSONParseError) -> Void) throws(JSONParseError) {
+        index += 1
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return .array(items)
+            return
         }
         while true {
             skipWhitespace()
-            items.append(try parseValue(depth: depth + 1))
+            try element(&self)
             skipWhitespace()
             guard index < bytes.count else { throw failure("unterminated array") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if bytes[index] == UInt8(ascii: "]") { index += 1; return }
             throw failure("expected ',' or ']' in array")
         }
     }
 
-    mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// The punctuation of an object, at its `{`: `member` reads each member from the opening
+    /// quote of its name, through `expectColon`, to the end of its value.
+    mutating func members(_ member: (inout JSONByteParser) throws(JSONParseError) -> Void) throws(JSONParseError) {
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return
         }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a string key") }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after key") }
-            index += 1
-            skipWhitespace()
-            members[key] = try parseValue(depth: depth + 1)
+            try member(&self)
             skipWhitespace()
             guard index < bytes.count else { throw failure("unterminated object") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; return }
             throw failure("expected ',' or '}' in object")
         }
+    }
+
+    /// The `:` between a member's name and its value, and the whitespace around it.
+    mutating func expectColon() throws(JSONParseError) {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':' after key") }
+        index += 1
+        skipWhitespace()
     }
 
     /// True when some byte of `word` is `"`, `\` or below 0x20 (it may rarely say true for
@@ -144,37 +226,60 @@ struct JSONByteParser {
         return (hasQuote | hasBackslash | hasControl) != 0
     }
 
-    mutating func parseString() throws(JSONParseError) -> String {
-        index += 1
-        let start = index
-        // Fast path: no escapes, so the bytes are the string. Sixteen bytes at a time (SIMD),
-        // then eight, while none of them is a quote, a backslash or a control character (large
-        // tool results are megabytes of plain text); the byte loop below finds which one it was.
+    /// Where text that needs no unescaping ends, from `start`: at the first quote, backslash or
+    /// control character, or at the end; and whether all of it was ASCII. Most strings are names
+    /// and short values, so the first sixteen bytes are looked at one by one; past them, sixteen
+    /// at a time (SIMD), then eight, then one: large tool results are megabytes of plain text.
+    static func plainText(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, isASCII: Bool) {
+        var index = start
+        var high: UInt8 = 0
+        let shortEnd = min(index + 16, bytes.count)
+        while index < shortEnd {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return (index, high < 0x80) }
+            high |= byte
+            index += 1
+        }
+        var wideHigh = false
         if let base = bytes.baseAddress {
             let quote = SIMD16<UInt8>(repeating: UInt8(ascii: "\"")), backslash = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
-            let space = SIMD16<UInt8>(repeating: 0x20)
+            let space = SIMD16<UInt8>(repeating: 0x20), top = SIMD16<UInt8>(repeating: 0x7F)
             while index + 16 <= bytes.count {
                 let chunk = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD16<UInt8>.self)
                 if any((chunk .== quote) .| (chunk .== backslash) .| (chunk .< space)) { break }
+                wideHigh = wideHigh || any(chunk .> top)
                 index += 16
             }
             while index + 8 <= bytes.count {
                 let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                if Self.mayEndPlainText(word) { break }
+                if mayEndPlainText(word) { break }
+                wideHigh = wideHigh || word & 0x8080_8080_8080_8080 != 0
                 index += 8
             }
         }
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                return try decodeUTF8(slice, at: start)
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw failure("control character in string") }
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            high |= byte
             index += 1
         }
+        return (index, high < 0x80 && !wideHigh)
+    }
+
+    mutating func parseString() throws(JSONParseError) -> String {
+        index += 1
+        let start = index
+        let plain = JSONByteParser.plainText(in: bytes, from: start)
+        index = plain.end
+        guard index < bytes.count else { throw failure("unterminated string") }
+        if bytes[index] == UInt8(ascii: "\"") {
+            let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
+            index += 1
+            // ASCII is valid UTF-8 as it stands: only other text goes through the validator.
+            if plain.isASCII { return String(decoding: slice, as: UTF8.self) }
+            return try decodeUTF8(slice, at: start)
+        }
+        if bytes[index] < 0x20 { throw failure("control character in string") }
         var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]
@@ -210,13 +315,32 @@ struct JSONByteParser {
         throw failure("unterminated string")
     }
 
+    /// Moves past a string, checking it as `parseString` does. Text without escapes (nearly
+    /// all of it) is only checked to be UTF-8; anything else takes the parser's own path.
+    mutating func skipString() throws(JSONParseError) {
+        let quote = index
+        let plain = JSONByteParser.plainText(in: bytes, from: quote + 1)
+        if plain.end < bytes.count, bytes[plain.end] == UInt8(ascii: "\"") {
+            if !plain.isASCII {
+                let slice = UnsafeBufferPointer(rebasing: bytes[(quote + 1)..<plain.end])
+                guard (try? UTF8Span(validating: slice.span)) != nil else { throw JSONParseError(offset: quote + 1, reason: Self.notUTF8) }
+            }
+            index = plain.end + 1
+            return
+        }
+        index = quote
+        _ = try parseString()
+    }
+
+    static let notUTF8 = "string is not valid UTF-8"
+
     func decodeUTF8(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
         // Short ASCII (most keys and values) is valid as it stands: it skips the generic
         // validator, whose fixed cost exceeds the copy at this size. Long text is validated in
         // the one pass that copies it.
         if slice.count <= 64, slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
         guard let text = String(validating: slice, as: UTF8.self) else {
-            throw JSONParseError(offset: offset, reason: "string is not valid UTF-8")
+            throw JSONParseError(offset: offset, reason: Self.notUTF8)
         }
         return text
     }

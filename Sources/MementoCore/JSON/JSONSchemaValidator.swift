@@ -90,6 +90,8 @@ public struct JSONSchemaValidator: Sendable, Equatable {
             fail("schema nesting exceeds \(Self.maxDepth) levels")
             return false
         }
+        // Most nodes of a tool's schema only name a type: a value of that type needs no more.
+        if node.isPlainType, let types = node.types, types.admits(value) { return true }
         switch node.kind {
         case .acceptsAll: return true
         case .rejectsAll:
@@ -168,24 +170,30 @@ public struct JSONSchemaValidator: Sendable, Equatable {
 
     private func checkObject(_ members: [String: JSONValue], _ node: SchemaNode, depth: Int, _ report: inout Report) -> Bool {
         var conforms = true
-        for name in node.required where members[name] == nil {
-            conforms = false
-            guard report.collecting else { return false }
-            report.components.append(.member(name))
-            report.add("is required")
-            report.components.removeLast()
+        // A report names each missing member first; the quiet check counts the required members
+        // it meets below instead of looking each one up.
+        if report.collecting {
+            for name in node.required where members[name] == nil {
+                conforms = false
+                report.components.append(.member(name))
+                report.add("is required")
+                report.components.removeLast()
+            }
+            // Sorted only when messages are wanted: their order is part of the output.
+            return checkMembers(members.sorted { $0.key < $1.key }, node, depth: depth, &report) && conforms
         }
-        // Sorted only when messages are wanted: their order is part of the output.
-        guard report.collecting else { return checkMembers(members, node, depth: depth, &report) }
-        return checkMembers(members.sorted { $0.key < $1.key }, node, depth: depth, &report) && conforms
+        return checkMembers(members, node, depth: depth, &report)
     }
 
     private func checkMembers(_ members: some Sequence<(key: String, value: JSONValue)>, _ node: SchemaNode, depth: Int, _ report: inout Report) -> Bool {
         var conforms = true
+        var requiredSeen = 0
         for (name, member) in members {
+            let property = node.property(named: name)
+            if property?.isRequired == true { requiredSeen += 1 }
             let schema: SchemaNode?
-            if let property = node.properties[name] {
-                schema = property
+            if let declared = property?.schema {
+                schema = declared
             } else if node.forbidsAdditional {
                 conforms = false
                 guard report.collecting else { return false }
@@ -205,11 +213,16 @@ public struct JSONSchemaValidator: Sendable, Equatable {
                 if !report.collecting { return false }
             }
         }
-        return conforms
+        return conforms && requiredSeen == node.requiredCount
     }
 
     private func checkArray(_ items: [JSONValue], _ node: SchemaNode, depth: Int, _ report: inout Report) -> Bool {
         var conforms = true
+        // Items that need only their type checked (`{"type": "integer"}`) are checked in one loop.
+        if node.prefixItems.isEmpty, let schema = node.items, schema.isPlainType, let types = schema.types,
+           items.allSatisfy({ types.admits($0) }) {
+            return checkItemCount(items.count, node, &report)
+        }
         for (index, item) in items.enumerated() {
             guard let schema = index < node.prefixItems.count ? node.prefixItems[index] : node.items else { continue }
             report.enter(.index(index))
@@ -220,8 +233,13 @@ public struct JSONSchemaValidator: Sendable, Equatable {
                 if !report.collecting { return false }
             }
         }
-        if let minimum = node.minItems, items.count < minimum { report.add("fewer than \(minimum) items"); conforms = false }
-        if let maximum = node.maxItems, items.count > maximum { report.add("more than \(maximum) items"); conforms = false }
+        return checkItemCount(items.count, node, &report) && conforms
+    }
+
+    private func checkItemCount(_ count: Int, _ node: SchemaNode, _ report: inout Report) -> Bool {
+        var conforms = true
+        if let minimum = node.minItems, count < minimum { report.add("fewer than \(minimum) items"); conforms = false }
+        if let maximum = node.maxItems, count > maximum { report.add("more than \(maximum) items"); conforms = false }
         return conforms
     }
 
@@ -316,25 +334,54 @@ final class SchemaNode: Sendable {
     let anyOf: [SchemaNode]?
     let oneOf: [SchemaNode]?
     let not: SchemaNode?
-    let properties: [String: SchemaNode]
+    /// Every member name the schema speaks of (a declared property, a required name, or both),
+    /// sorted by name.
+    let propertyTable: [Property]
+    /// Positions in `propertyTable` by name, for schemas too large to search in order.
+    let propertyIndex: [String: Int]
     let propertyNames: [String]
     let required: [String]
+    /// How many distinct names `required` lists.
+    let requiredCount: Int
+    /// True when the node constrains nothing but the type: a value of that type conforms.
+    let isPlainType: Bool
     let forbidsAdditional: Bool
     let additional: SchemaNode?
     let prefixItems: [SchemaNode]
     let items: SchemaNode?
     let minItems: Int64?, maxItems: Int64?, minLength: Int64?, maxLength: Int64?
     let minimum: Double?, maximum: Double?, exclusiveMinimum: Double?, exclusiveMaximum: Double?
-    var hasNumericBounds: Bool { minimum != nil || maximum != nil || exclusiveMinimum != nil || exclusiveMaximum != nil }
-    var hasCombinators: Bool { !allOf.isEmpty || anyOf != nil || oneOf != nil || not != nil }
+    let hasNumericBounds: Bool
+    let hasCombinators: Bool
+
+    struct Property: Sendable {
+        let name: String
+        /// Nil for a name that is required but not declared: its value is an additional property's.
+        let schema: SchemaNode?
+        let isRequired: Bool
+    }
+
+    /// Tools declare a handful of properties: comparing short names in order costs less than
+    /// hashing one, so only larger tables are looked up by hash.
+    static let propertySearchLimit = 8
+
+    func property(named name: String) -> Property? {
+        if propertyTable.count <= SchemaNode.propertySearchLimit {
+            for property in propertyTable where property.name == name { return property }
+            return nil
+        }
+        return propertyIndex[name].map { propertyTable[$0] }
+    }
 
     init(kind: Kind) {
         self.kind = kind
         reference = nil; types = nil; typeDescription = ""; enumValues = nil; constant = nil
-        allOf = []; anyOf = nil; oneOf = nil; not = nil; properties = [:]; propertyNames = []; required = []
+        allOf = []; anyOf = nil; oneOf = nil; not = nil
+        propertyTable = []; propertyIndex = [:]; propertyNames = []; required = []; requiredCount = 0
         forbidsAdditional = false; additional = nil; prefixItems = []; items = nil
         minItems = nil; maxItems = nil; minLength = nil; maxLength = nil
         minimum = nil; maximum = nil; exclusiveMinimum = nil; exclusiveMaximum = nil
+        hasNumericBounds = false; hasCombinators = false; isPlainType = false
     }
 
     init(_ keywords: [String: JSONValue], compile: (JSONValue) -> SchemaNode) {
@@ -355,9 +402,17 @@ final class SchemaNode: Sendable {
         oneOf = keywords["oneOf"]?.arrayValue?.map(compile)
         not = keywords["not"].map(compile)
         let members = keywords["properties"]?.objectValue ?? [:]
-        properties = members.mapValues(compile)
+        let declared = members.mapValues(compile)
         propertyNames = members.keys.sorted()
-        required = keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        // A name listed twice is required once, and reported once.
+        var requiredNames = Set<String>()
+        required = (keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? []).filter { requiredNames.insert($0).inserted }
+        requiredCount = required.count
+        propertyTable = requiredNames.union(declared.keys).sorted().map { name in
+            Property(name: name, schema: declared[name], isRequired: requiredNames.contains(name))
+        }
+        propertyIndex = propertyTable.count > SchemaNode.propertySearchLimit
+            ? Dictionary(uniqueKeysWithValues: propertyTable.enumerated().map { ($1.name, $0) }) : [:]
         forbidsAdditional = keywords["additionalProperties"] == .bool(false)
         additional = forbidsAdditional ? nil : keywords["additionalProperties"].map(compile)
         prefixItems = (keywords["prefixItems"]?.arrayValue ?? []).map(compile)
@@ -370,6 +425,11 @@ final class SchemaNode: Sendable {
         maximum = keywords["maximum"]?.doubleValue
         exclusiveMinimum = keywords["exclusiveMinimum"]?.doubleValue
         exclusiveMaximum = keywords["exclusiveMaximum"]?.doubleValue
+        hasNumericBounds = minimum != nil || maximum != nil || exclusiveMinimum != nil || exclusiveMaximum != nil
+        hasCombinators = !allOf.isEmpty || anyOf != nil || oneOf != nil || not != nil
+        isPlainType = types != nil && reference == nil && enumValues == nil && constant == nil && !hasCombinators && !hasNumericBounds
+            && propertyTable.isEmpty && !forbidsAdditional && additional == nil && prefixItems.isEmpty && items == nil
+            && minItems == nil && maxItems == nil && minLength == nil && maxLength == nil
     }
 }
 

@@ -19,7 +19,12 @@ public struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
 
     /// True when the literal has no fraction and no exponent.
     public var isInteger: Bool {
-        !literal.utf8.contains(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
+        func isFractionOrExponent(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+        }
+        // Literals are short native strings, which lend their bytes: no iterator to set up.
+        return literal.utf8.withContiguousStorageIfAvailable { !$0.contains(where: isFractionOrExponent) }
+            ?? !literal.utf8.contains(where: isFractionOrExponent)
     }
 
     public var int64Value: Int64? { isInteger ? Int64(literal) : nil }

@@ -35,20 +35,20 @@ enum HostedSkill {
     /// The tool's JSON reply. Invalid FFI arguments come back as an error reply, like a
     /// native skill's, since they are the caller's mistake rather than the host's.
     /// FFI tools take no settings: a C signature has nowhere to put them.
-    func call(_ invocation: ToolInvocation, arguments: JSONValue) throws(ToolCallError) -> JSONValue {
+    func call(_ invocation: ToolInvocation, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
         let tool = invocation.tool
         switch self {
         case .native(let plugin):
             do {
-                return try plugin.invoke(invocation.envelope(arguments))
+                return try invocation.withEnvelope(arguments) { (envelope) throws(PluginError) in try plugin.invoke(envelope) }
             } catch {
                 throw .plugin(error)
             }
         case .ffi(let skill):
             do {
-                return try skill.call(tool: tool, arguments: arguments)
+                return ToolResult(output: try skill.call(tool: tool, arguments: arguments))
             } catch .invalidArgument(_, let problem) {
-                return ToolResult.failure(code: "invalid_arguments", message: "\(tool): \(problem)").output
+                return ToolResult.failure(code: "invalid_arguments", message: "\(tool): \(problem)")
             } catch {
                 throw .ffi(error)
             }

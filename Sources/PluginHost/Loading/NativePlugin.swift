@@ -44,19 +44,22 @@ public final class NativePlugin: @unchecked Sendable {
     /// Sends one JSON request and returns the plugin's JSON reply: the result, or
     /// `{"error":{...}}` for a tool error. The plugin's buffer is released exactly once, through
     /// the plugin's own `free_buf`.
-    public func invoke(_ request: [UInt8]) throws(PluginError) -> JSONValue {
+    public func invoke(_ request: [UInt8]) throws(PluginError) -> ToolResult {
+        try request.withUnsafeBytes { request in Result { () throws(PluginError) in try invoke(request) } }.get()
+    }
+
+    /// `invoke` on borrowed bytes, which need to live only for the call.
+    public func invoke(_ request: UnsafeRawBufferPointer) throws(PluginError) -> ToolResult {
         if !threadSafe { callLock.lock() }
         defer { if !threadSafe { callLock.unlock() } }
         var buffer = skill_buf(ptr: nil, len: 0, reserved: nil)
-        _ = request.withUnsafeBufferPointer { input in
-            invokeFunction(instance, input.baseAddress, input.count, &buffer)
-        }
+        _ = invokeFunction(instance, request.baseAddress?.assumingMemoryBound(to: UInt8.self), request.count, &buffer)
         defer { freeFunction(&buffer) }
         // The status code adds nothing the JSON does not say: an error reply carries "error".
         guard let pointer = buffer.ptr, buffer.len > 0 else { throw .invalidOutput(skill: folder.name, reason: "invoke returned an empty buffer") }
         do {
-            // Parsed where the plugin put it: the reply is copied once, into the value.
-            return try JSONValue.parse(UnsafeBufferPointer(start: pointer, count: buffer.len))
+            // Copied out of the plugin's buffer, which is freed on return, and checked, not parsed.
+            return try ToolResult(checking: Array(UnsafeBufferPointer(start: pointer, count: buffer.len)))
         } catch {
             throw .invalidOutput(skill: folder.name, reason: "\(error)")
         }

@@ -38,22 +38,84 @@ public enum ToolCallError: Error, Sendable, CustomStringConvertible {
 
 /// The JSON a tool returned. By the ABI's convention a reply of the form `{"error":{…}}` is a
 /// tool-level failure (bad input, the work failed), reported to the caller, not thrown.
+///
+/// A native skill's reply stays the text the plugin wrote, checked but not parsed: most replies
+/// are passed on as they are (a runner's reply line, an MCP client, a model). `output` parses it.
 public struct ToolResult: Sendable, Equatable {
-    public let output: JSONValue
+    private enum Reply: Sendable {
+        case value(JSONValue)
+        case text(JSONText)
+    }
 
-    public init(output: JSONValue) { self.output = output }
+    private let reply: Reply
+    public let isError: Bool
+
+    public init(output: JSONValue) {
+        reply = .value(output)
+        if case .object(let members) = output, members.count == 1, members["error"]?.objectValue != nil {
+            isError = true
+        } else {
+            isError = false
+        }
+    }
+
+    /// A reply written as JSON text. It must be one JSON value (else the error says where it
+    /// breaks); whether it is an error reply is read from its top-level members as they are
+    /// checked, the last of a repeated name counting, as in a parse.
+    public init(checking bytes: [UInt8]) throws(JSONParseError) {
+        var errorIsObject = false
+        var otherMember = false
+        let text = try JSONText(checking: bytes) { name, first in
+            if ToolResult.isErrorName(name) {
+                errorIsObject = first == UInt8(ascii: "{")
+            } else {
+                otherMember = true
+            }
+        }
+        reply = .text(text)
+        isError = errorIsObject && !otherMember
+    }
 
     public static func failure(code: String, message: String) -> ToolResult {
         ToolResult(output: ["error": ["code": .string(code), "message": .string(message)]])
     }
 
-    public var isError: Bool {
-        guard case .object(let members) = output, members.count == 1, members["error"]?.objectValue != nil else { return false }
-        return true
+    /// The reply's value; a reply kept as text is parsed on each access.
+    public var output: JSONValue {
+        switch reply {
+        case .value(let value): return value
+        case .text(let text):
+            do {
+                return try text.parsed()
+            } catch {
+                // The text passed the same grammar when it arrived; this is only said for completeness.
+                return ToolResult.failure(code: "invalid_output", message: "\(error)").output
+            }
+        }
+    }
+
+    /// The reply as JSON on one line, for line-framed protocols: the plugin's own text unless
+    /// its whitespace breaks lines, else the value encoded compactly.
+    public var encoded: [UInt8] {
+        if case .text(let text) = reply, !text.bytes.contains(where: { $0 == 0x0A || $0 == 0x0D }) { return text.bytes }
+        var bytes: [UInt8] = []
+        output.write(into: &bytes)
+        return bytes
     }
 
     public var errorMessage: String? {
         guard isError else { return nil }
+        let output = output
         return output["error"]?["message"]?.stringValue ?? output.encoded()
+    }
+
+    /// Equal replies have equal values, whichever form they came in.
+    public static func == (lhs: ToolResult, rhs: ToolResult) -> Bool {
+        lhs.isError == rhs.isError && lhs.output == rhs.output
+    }
+
+    private static func isErrorName(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        name.count == 5 && name[0] == UInt8(ascii: "e") && name[1] == UInt8(ascii: "r") && name[2] == UInt8(ascii: "r")
+            && name[3] == UInt8(ascii: "o") && name[4] == UInt8(ascii: "r")
     }
 }

@@ -62,11 +62,14 @@ public final class ToolRegistry: @unchecked Sendable {
         case mcp(MCPBackend)
     }
     /// What every call of one skill tool needs besides its arguments, so that a call looks up
-    /// one object instead of resolving the name, compiling the schema and encoding the settings.
-    private final class Route: Sendable {
+    /// one object instead of resolving the name, compiling the schema, encoding the settings
+    /// and finding where the skill runs.
+    private final class Route: @unchecked Sendable {
         let tool: RegisteredTool
         let validator: JSONSchemaValidator
         let invocation: ToolInvocation
+        /// Where the skill runs, once its first valid call has started it; under the registry's lock.
+        var backend: Backend?
 
         init(tool: RegisteredTool, settings: JSONValue?) {
             self.tool = tool
@@ -125,11 +128,18 @@ public final class ToolRegistry: @unchecked Sendable {
             return .failure(code: "invalid_arguments", message: "\(tool.qualifiedName): " + problems.joined(separator: "; "))
         }
         guard tool.skill.kind != .instructions else { throw .notCallable(skill: tool.skill.name, kind: tool.skill.kind) }
-        switch try backend(for: tool.skill) {
+        let backend: Backend
+        if let known = lock.withLock({ route.backend }) {
+            backend = known
+        } else {
+            backend = try self.backend(for: tool.skill)
+            lock.withLock { route.backend = backend }
+        }
+        switch backend {
         case .mcp(let server):
             return try server.call(tool: tool.spec.name, arguments: arguments)
         case .inProcess(let skill):
-            return ToolResult(output: try skill.call(route.invocation, arguments: arguments))
+            return try skill.call(route.invocation, arguments: arguments)
         case .runner(let client):
             do {
                 return ToolResult(output: try client.call(route.invocation, arguments: arguments))

@@ -28,13 +28,14 @@ enum RunnerProtocol {
         return line
     }
 
-    /// The reply line to an invoke, written straight into bytes like the request.
-    static func result(id: JSONValue, _ value: JSONValue) -> [UInt8] {
+    /// The reply line to an invoke, written straight into bytes like the request, with the
+    /// tool's reply (compact JSON) spliced in as it is.
+    static func result(id: JSONValue, _ reply: [UInt8]) -> [UInt8] {
         var line = Array(#"{"id":"#.utf8)
-        line.reserveCapacity(128)
+        line.reserveCapacity(48 + reply.count)
         id.write(into: &line)
         line.append(contentsOf: #","jsonrpc":"2.0","result":"#.utf8)
-        value.write(into: &line)
+        line.append(contentsOf: reply)
         line.append(UInt8(ascii: "}"))
         return line
     }
@@ -67,18 +68,17 @@ public struct ToolInvocation: Sendable {
         self.tail = tail
     }
 
-    /// `{"arguments":…,"settings":…,"tool":…}`: members in sorted order, like every encoding
-    /// memento writes.
-    public func envelope(_ arguments: JSONValue) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(128 + tail.count)
-        write(arguments, into: &output)
-        return output
+    /// Calls `body` with `{"arguments":…,"settings":…,"tool":…}` (members in sorted order, like
+    /// every encoding memento writes), which lives for the call only.
+    public func withEnvelope<Result, Failure: Error>(_ arguments: JSONValue, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
+        try arguments.withCompactEncoding(prefix: ToolInvocation.head, suffix: tail, body)
     }
+
+    private static let head = Array(#"{"arguments":"#.utf8)
 
     /// Appends the envelope, for a caller that frames it (the runner request).
     func write(_ arguments: JSONValue, into output: inout [UInt8]) {
-        output.append(contentsOf: #"{"arguments":"#.utf8)
+        output.append(contentsOf: ToolInvocation.head)
         arguments.write(into: &output)
         output.append(contentsOf: tail)
     }

@@ -66,7 +66,7 @@ public enum RunnerServer {
                 let invocation = ToolInvocation(tool: tool, settings: request["params"]?["settings"])
                 do {
                     let reply = try skill.call(invocation, arguments: request["params"]?["arguments"] ?? [:])
-                    send(RunnerProtocol.result(id: id, reply), on: channel)
+                    send(RunnerProtocol.result(id: id, reply.encoded), on: channel)
                 } catch {
                     send(RunnerProtocol.error(id: id, code: -32603, message: error.description), on: channel)
                 }

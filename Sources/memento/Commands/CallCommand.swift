@@ -99,6 +99,8 @@ struct CallCommand: ParsableCommand {
         let clock = ContinuousClock()
         var samples: [Duration] = []
         samples.reserveCapacity(repetitions)
+        // Read once: a command-line property reads its parsed value through a wrapper each time.
+        let tool = self.tool
         let cpuBefore = Self.processCPUTime()
         for _ in 0..<repetitions {
             let started = clock.now

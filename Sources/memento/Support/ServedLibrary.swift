@@ -51,12 +51,13 @@ struct ServedLibrary: ServerLibrary {
         switch outcome {
         case .success(let result):
             if let message = result.errorMessage { return .error(message) }
+            let output = result.output
             // A script skill answered in MCP's own shape: pass its blocks on unchanged.
-            if let content = result.output["content"]?.arrayValue, content.allSatisfy({ $0["type"]?.stringValue != nil }) {
-                return ServedToolResult(content: content, structuredContent: result.output["structuredContent"])
+            if let content = output["content"]?.arrayValue, content.allSatisfy({ $0["type"]?.stringValue != nil }) {
+                return ServedToolResult(content: content, structuredContent: output["structuredContent"])
             }
-            return ServedToolResult(content: [["type": "text", "text": .string(result.output.encoded(.pretty))]],
-                                    structuredContent: result.output.objectValue != nil ? result.output : nil)
+            return ServedToolResult(content: [["type": "text", "text": .string(output.encoded(.pretty))]],
+                                    structuredContent: output.objectValue != nil ? output : nil)
         case .failure(let error):
             return .error(error.description)
         }

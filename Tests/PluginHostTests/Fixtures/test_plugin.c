@@ -103,6 +103,10 @@ static int32_t invoke_tool(const uint8_t *in, size_t in_len, skill_buf *out) {
   if (is_tool(in, in_len, "abort")) abort();
   if (is_tool(in, in_len, "exit")) exit(0);
   if (is_tool(in, in_len, "hang")) for (;;) pause();
+  if (is_tool(in, in_len, "pretty")) {
+    /* A reply laid out over several lines, as a pretty printer writes it. */
+    return replys(out, "{\n  \"pretty\": true,\n  \"lines\": [\n    1,\n    2\n  ]\n}\n");
+  }
   if (is_tool(in, in_len, "print")) {
     /* Plugins must not write to stdout; in a runner this lands on stderr. */
     for (int i = 0; i < 2000; i++) printf("{\"id\":1,\"result\":\"spoofed by stdout spam %d\"}\n", i);
