@@ -4,7 +4,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The request envelope `{"tool": NAME, "arguments": {…}, "settings": {…}}` split at its
+/// The request envelope `{"tool": NAME, "settings": {…}, "arguments": {…}}` split at its
 /// top-level members, without decoding them. The tool's decoder then reads only its own
 /// arguments (and settings), so a call decodes its input once, as a direct Swift call would;
 /// decoding the envelope as a whole through `JSONDecoder` cost more than a tenth of a call.
@@ -13,26 +13,41 @@ import Foundation
 /// member counts as its last. The split checks the structure it walks (strings, brackets, the
 /// scalars between them) without allocating; the members it keeps are checked in full by the
 /// `JSONDecoder` that reads them.
+///
+/// The host writes the arguments last. So once the tool is known, a quick split takes the
+/// arguments as the rest of the request up to its closing brace, and leaves them to the
+/// decoder, which accepts only one whole value: when it does, the envelope was whole. When it
+/// does not, the request is split member by member (`tookRest` says which split this is), to
+/// tell a broken envelope, or one with members after the arguments, from bad arguments.
 struct Envelope {
     let tool: String
-    private let request: UnsafeRawBufferPointer
+    /// True when the arguments were taken as the rest of the request, unchecked.
+    let tookRest: Bool
+    let request: UnsafeRawBufferPointer
     private let argumentsRange: Range<Int>?
     /// Nil when absent or `null`: the skill's settings then decode from `{}`.
     private let settingsRange: Range<Int>?
 
     /// `request` must outlive the envelope: its members are views of it, not copies.
-    init(_ request: UnsafeRawBufferPointer) throws(RequestError) {
+    init(_ request: UnsafeRawBufferPointer, quick: Bool = true) throws(RequestError) {
         var reader = Reader(bytes: request)
         var tool: String?
         var arguments: Range<Int>?
         var settings: Range<Int>?
+        var tookRest = false
         try reader.expect(UInt8(ascii: "{"))
         if !reader.consume(UInt8(ascii: "}")) {
-            repeat {
+            members: repeat {
                 let key = try reader.string()
                 try reader.expect(UInt8(ascii: ":"))
+                let member = try Member(key, in: request)
+                if quick, member == .arguments, tool != nil, let rest = reader.restBeforeClosingBrace() {
+                    arguments = rest
+                    tookRest = true
+                    break members
+                }
                 let value = try reader.value()
-                switch try Member(key, in: request) {
+                switch member {
                 case .tool?:
                     guard request[value.lowerBound] == UInt8(ascii: "\"") else { throw .badRequest }
                     tool = try Envelope.text(of: value, in: request)
@@ -41,10 +56,14 @@ struct Envelope {
                 case nil: break
                 }
             } while reader.consume(UInt8(ascii: ","))
-            try reader.expect(UInt8(ascii: "}"))
+            if !tookRest {
+                try reader.expect(UInt8(ascii: "}"))
+                guard reader.atEnd else { throw .badRequest }
+            }
         }
-        guard reader.atEnd, let tool else { throw .badRequest }
+        guard let tool else { throw .badRequest }
         self.tool = tool
+        self.tookRest = tookRest
         self.request = request
         argumentsRange = arguments
         settingsRange = settings.flatMap { Envelope.matches($0, in: request, "null") ? nil : $0 }
@@ -131,12 +150,7 @@ struct Envelope {
         }
 
         mutating func skipWhitespace() {
-            while index < bytes.count {
-                switch bytes[index] {
-                case 0x20, 0x09, 0x0A, 0x0D: index += 1
-                default: return
-                }
-            }
+            while index < bytes.count, Reader.isWhitespace(bytes[index]) { index += 1 }
         }
 
         mutating func consume(_ byte: UInt8) -> Bool {
@@ -148,6 +162,23 @@ struct Envelope {
 
         mutating func expect(_ byte: UInt8) throws(RequestError) {
             guard consume(byte) else { throw .badRequest }
+        }
+
+        /// From the next token to the request's last closing brace, whitespace trimmed; nil when
+        /// the request does not end with a brace after some value.
+        func restBeforeClosingBrace() -> Range<Int>? {
+            var start = index
+            while start < bytes.count, Reader.isWhitespace(bytes[start]) { start += 1 }
+            var end = bytes.count
+            while end > start, Reader.isWhitespace(bytes[end - 1]) { end -= 1 }
+            guard end > start, bytes[end - 1] == UInt8(ascii: "}") else { return nil }
+            end -= 1
+            while end > start, Reader.isWhitespace(bytes[end - 1]) { end -= 1 }
+            return end > start ? start..<end : nil
+        }
+
+        private static func isWhitespace(_ byte: UInt8) -> Bool {
+            byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
         }
 
         /// A string token, quotes included.

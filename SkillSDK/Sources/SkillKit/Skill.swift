@@ -60,30 +60,42 @@ public struct SkillError: Error, Sendable {
     }
 }
 
-/// One tool: its name and a type-erased call that decodes the arguments (and settings) from
-/// the request's envelope, runs the method and encodes its output.
+/// One tool: its name and how to bind it to an instance, which gives the type-erased call that
+/// decodes the arguments (and settings) from the request's envelope, runs the method and encodes
+/// its output. Binding once per instance applies the method to the instance once, not per call.
 public struct SkillTool<S: Skill>: Sendable {
     let name: String
-    let call: @Sendable (S, Envelope) throws -> Data
+    let bind: @Sendable (S) -> (Envelope) throws -> Data
 
     public static func tool<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(_ name: String, _ method: @escaping @Sendable (S) -> (Input) throws -> Output) -> SkillTool {
-        SkillTool(name: name) { skill, request in
-            let input = try arguments(Input.self, of: name, in: request)
-            return try SkillCodec.encode(try method(skill)(input))
+        SkillTool(name: name) { skill in
+            let bound = method(skill)
+            return { request in try SkillCodec.encode(try bound(try arguments(Input.self, of: name, in: request))) }
         }
     }
 
     /// A tool that also reads the skill's settings.
     public static func tool<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(_ name: String, _ method: @escaping @Sendable (S) -> (Input, S.Settings) throws -> Output) -> SkillTool {
-        SkillTool(name: name) { skill, request in
-            let input = try arguments(Input.self, of: name, in: request)
-            let settings: S.Settings
-            do {
-                settings = try SkillCodec.decoder.decode(S.Settings.self, from: request.settings ?? Data("{}".utf8))
-            } catch {
-                throw SkillError("invalid_settings", "the host's settings for this skill do not decode: \(error); fix them in the host's settings.json")
+        SkillTool(name: name) { skill in
+            let bound = method(skill)
+            // Most hosts send no settings: what `{}` decodes to is worked out once, not per call.
+            let defaults = try? SkillCodec.decoder.decode(S.Settings.self, from: Data("{}".utf8))
+            return { request in
+                let input = try arguments(Input.self, of: name, in: request)
+                let settings: S.Settings
+                do {
+                    if let given = request.settings {
+                        settings = try SkillCodec.decoder.decode(S.Settings.self, from: given)
+                    } else if let defaults {
+                        settings = defaults
+                    } else {
+                        settings = try SkillCodec.decoder.decode(S.Settings.self, from: Data("{}".utf8))
+                    }
+                } catch {
+                    throw SkillError("invalid_settings", "the host's settings for this skill do not decode: \(error); fix them in the host's settings.json")
+                }
+                return try SkillCodec.encode(try bound(input, settings))
             }
-            return try SkillCodec.encode(try method(skill)(input, settings))
         }
     }
 
@@ -92,6 +104,9 @@ public struct SkillTool<S: Skill>: Sendable {
         do {
             return try SkillCodec.decoder.decode(Input.self, from: bytes)
         } catch {
+            // Arguments taken as the rest of the request: the whole request is split again
+            // before anything is said about them (see `Envelope`).
+            if request.tookRest { throw RequestError.splitAgain }
             throw SkillError("invalid_arguments", "the arguments of \(name) do not decode: \(error)")
         }
     }
@@ -100,10 +115,12 @@ public struct SkillTool<S: Skill>: Sendable {
 /// A skill without settings.
 public struct NoSettings: Decodable, Sendable {}
 
-/// A request that is not an envelope or names no tool of this skill.
+/// A request that is not an envelope or names no tool of this skill; or arguments taken by the
+/// quick split that did not decode, before the tool ran.
 enum RequestError: Error {
     case badRequest
     case unknownTool(String)
+    case splitAgain
 }
 
 enum SkillCodec {

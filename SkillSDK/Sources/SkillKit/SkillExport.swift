@@ -32,15 +32,22 @@ private final class SkillInstance {
     init<S: Skill>(_ skill: S) {
         let tools = S.tools
         names = tools.map(\.name)
-        calls = tools.map { tool in { envelope in try tool.call(skill, envelope) } }
+        calls = tools.map { $0.bind(skill) }
+    }
+
+    private func call(_ envelope: Envelope) throws -> Data {
+        guard let index = names.firstIndex(of: envelope.tool) else { throw RequestError.unknownTool(envelope.tool) }
+        return try calls[index](envelope)
     }
 
     /// The status code and the reply JSON for one request, which is borrowed for the call.
     func handle(_ request: UnsafeRawBufferPointer) -> (Int32, Data) {
         do {
-            let envelope = try Envelope(request)
-            guard let index = names.firstIndex(of: envelope.tool) else { throw RequestError.unknownTool(envelope.tool) }
-            return (Int32(SKILL_OK), try calls[index](envelope))
+            do {
+                return (Int32(SKILL_OK), try call(try Envelope(request)))
+            } catch RequestError.splitAgain {
+                return (Int32(SKILL_OK), try call(try Envelope(request, quick: false)))
+            }
         } catch let error as SkillError {
             return (Int32(error.code == "invalid_arguments" ? SKILL_ERR_BAD_INPUT : SKILL_ERR_FAILED), SkillCodec.error(error.code, error.message))
         } catch RequestError.unknownTool(let name) {
@@ -91,7 +98,9 @@ private final class Exported: @unchecked Sendable {
                     (code, reply) = (Int32(SKILL_ERR_BAD_INPUT), SkillCodec.error("bad_request", "invoke without an instance"))
                 }
                 let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(reply.count, 1))
-                reply.copyBytes(to: buffer, count: reply.count)
+                reply.withUnsafeBytes { bytes in
+                    if let source = bytes.baseAddress { buffer.update(from: source.assumingMemoryBound(to: UInt8.self), count: bytes.count) }
+                }
                 out.pointee = skill_buf(ptr: buffer, len: reply.count, reserved: nil)
                 return code
             },

@@ -54,7 +54,7 @@ extension JSONValue {
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
                 JSONValue.newline(&output, layout: layout, indent: indent + 1)
-                item.encode(into: &output, layout: layout, indent: indent + 1)
+                JSONValue.encode(item, into: &output, layout: layout, indent: indent + 1)
             }
             JSONValue.newline(&output, layout: layout, indent: indent)
             output.append(UInt8(ascii: "]"))
@@ -67,10 +67,21 @@ extension JSONValue {
                 JSONValue.writeString(key, into: &output)
                 output.append(UInt8(ascii: ":"))
                 if layout == .pretty { output.append(UInt8(ascii: " ")) }
-                value.encode(into: &output, layout: layout, indent: indent + 1)
+                JSONValue.encode(value, into: &output, layout: layout, indent: indent + 1)
             }
             JSONValue.newline(&output, layout: layout, indent: indent)
             output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// An element or member: numbers and strings, most of them, are written here rather than
+    /// through another call of `encode`, which costs more than they do.
+    @inline(__always)
+    private static func encode(_ value: JSONValue, into output: inout JSONOutput, layout: Layout, indent: Int) {
+        switch value {
+        case .number(let number): output.append(utf8: number.literal)
+        case .string(let text): writeString(text, into: &output)
+        default: value.encode(into: &output, layout: layout, indent: indent)
         }
     }
 

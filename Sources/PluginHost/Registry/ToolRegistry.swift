@@ -109,19 +109,20 @@ public final class ToolRegistry: @unchecked Sendable {
     /// Validates the arguments against the tool's input schema, then calls it. Invalid
     /// arguments and failures the tool reports come back as an error result, not a throw.
     public func call(_ qualifiedName: String, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
-        guard let route = lock.withLock({ routes[qualifiedName] }) else {
+        // One look under the lock finds the route and, after the first call, where it runs.
+        guard let (route, backend) = lock.withLock({ routes[qualifiedName].map { ($0, $0.backend) } }) else {
             if let (server, _) = MCPTool.split(qualifiedName), let config = policy.mcpServers[server] {
                 return try callExternal(qualifiedName, on: config, arguments: arguments)
             }
             let tool = try tool(named: qualifiedName)
             let route = Route(tool: tool, settings: policy.settings[tool.skill.name])
             lock.withLock { routes[qualifiedName] = route }
-            return try call(route, arguments: arguments)
+            return try call(route, known: nil, arguments: arguments)
         }
-        return try call(route, arguments: arguments)
+        return try call(route, known: backend, arguments: arguments)
     }
 
-    private func call(_ route: Route, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
+    private func call(_ route: Route, known: Backend?, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
         let tool = route.tool
         let problems = route.validator.validate(arguments, at: "arguments")
         guard problems.isEmpty else {
@@ -129,7 +130,7 @@ public final class ToolRegistry: @unchecked Sendable {
         }
         guard tool.skill.kind != .instructions else { throw .notCallable(skill: tool.skill.name, kind: tool.skill.kind) }
         let backend: Backend
-        if let known = lock.withLock({ route.backend }) {
+        if let known {
             backend = known
         } else {
             backend = try self.backend(for: tool.skill)

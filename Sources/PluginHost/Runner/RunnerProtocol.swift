@@ -51,35 +51,34 @@ enum RunnerProtocol {
 /// skill trusts the second to restrict the first and never the other way round.
 public struct ToolInvocation: Sendable {
     public let tool: String
-    /// `,"settings":…,"tool":"NAME"}`: everything after the arguments, which the registry
-    /// encodes once per tool rather than once per call.
-    private let tail: [UInt8]
+    /// `{"tool":"NAME","settings":…,"arguments":`: everything before the arguments, which the
+    /// registry encodes once per tool rather than once per call. The arguments come last, so a
+    /// plugin can take them as the rest of the request (SkillKit does).
+    private let head: [UInt8]
 
     public init(tool: String, settings: JSONValue? = nil) {
         self.tool = tool
-        var tail: [UInt8] = []
+        var head = Array(#"{"tool":"#.utf8)
+        JSONValue.string(tool).write(into: &head)
         if let settings {
-            tail.append(contentsOf: #","settings":"#.utf8)
-            settings.write(into: &tail)
+            head.append(contentsOf: #","settings":"#.utf8)
+            settings.write(into: &head)
         }
-        tail.append(contentsOf: #","tool":"#.utf8)
-        JSONValue.string(tool).write(into: &tail)
-        tail.append(UInt8(ascii: "}"))
-        self.tail = tail
+        head.append(contentsOf: #","arguments":"#.utf8)
+        self.head = head
     }
 
-    /// Calls `body` with `{"arguments":…,"settings":…,"tool":…}` (members in sorted order, like
-    /// every encoding memento writes), which lives for the call only.
+    /// Calls `body` with `{"tool":…,"settings":…,"arguments":…}`, which lives for the call only.
     public func withEnvelope<Result, Failure: Error>(_ arguments: JSONValue, _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
-        try arguments.withCompactEncoding(prefix: ToolInvocation.head, suffix: tail, body)
+        try arguments.withCompactEncoding(prefix: head, suffix: ToolInvocation.tail, body)
     }
 
-    private static let head = Array(#"{"arguments":"#.utf8)
+    private static let tail = Array("}".utf8)
 
     /// Appends the envelope, for a caller that frames it (the runner request).
     func write(_ arguments: JSONValue, into output: inout [UInt8]) {
-        output.append(contentsOf: ToolInvocation.head)
+        output.append(contentsOf: head)
         arguments.write(into: &output)
-        output.append(contentsOf: tail)
+        output.append(contentsOf: ToolInvocation.tail)
     }
 }

@@ -14,9 +14,13 @@
  *     the process (the host never unloads a plugin).
  *  3. `in` is borrowed for the duration of `invoke` only. It is UTF-8 JSON, not
  *     NUL-terminated; `in_len` is authoritative.
- *     The request is {"tool": NAME, "arguments": {...}}: which of the skill's
- *     tools to run (as declared in skill.json) and its arguments, already
- *     validated by the host against the tool's input schema.
+ *     The request is {"tool": NAME, "settings": {...}, "arguments": {...}}:
+ *     which of the skill's tools to run (as declared in skill.json), the
+ *     skill's settings from the host's configuration (absent when it has
+ *     none), and the tool's arguments, already validated by the host against
+ *     the tool's input schema. The host writes the arguments last, so a plugin
+ *     may take them as the rest of the request; it must still accept the
+ *     members in any order.
  *  4. `invoke` ALWAYS fills `*out` with a plugin-allocated buffer: the result JSON
  *     on SKILL_OK, otherwise {"error":{"code":...,"message":...}}. The host
  *     releases it with that descriptor's `free_buf`, exactly once, never free().
