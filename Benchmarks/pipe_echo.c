@@ -1,5 +1,6 @@
 /* Floors for the plugin-host figures of `make bench`:
- *   pipe_echo N   round trips of a small JSON line between two processes over pipes (p50 p99 µs)
+ *   pipe_echo N [W]  round trips of a small JSON line between two processes over pipes (p50 p99 µs);
+ *                    with W, each side first spins W µs per message, as a process doing work would
  *   crc32 N       direct calls of zlib's crc32 on "hello" (mean ns)
  * Built by Benchmarks/bench.py with the system C compiler; nothing here is part of memento. */
 #include <stdio.h>
@@ -16,12 +17,19 @@ static double now_us(void) {
   return t.tv_sec * 1e6 + t.tv_nsec / 1e3;
 }
 
+/* Busy for `us` microseconds: work without sleeping, so the scheduler sees a process that runs. */
+static void spin(double us) {
+  double start = now_us();
+  while (now_us() - start < us) {
+  }
+}
+
 static int compare(const void *a, const void *b) {
   double x = *(const double *)a, y = *(const double *)b;
   return (x > y) - (x < y);
 }
 
-static int pipe_echo(int count) {
+static int pipe_echo(int count, double work) {
   int down[2], up[2];
   if (pipe(down) || pipe(up)) return 1;
   pid_t child = fork();
@@ -31,6 +39,7 @@ static int pipe_echo(int count) {
     char buffer[4096];
     ssize_t n;
     while ((n = read(down[0], buffer, sizeof buffer)) > 0) {
+      spin(work);
       if (write(up[1], buffer, (size_t)n) != n) _exit(1);
     }
     _exit(0);
@@ -43,6 +52,7 @@ static int pipe_echo(int count) {
   char buffer[4096];
   for (int i = 0; i < count; i++) {
     double start = now_us();
+    spin(work);
     if (write(down[1], line, length) != (ssize_t)length) return 1;
     size_t got = 0;
     while (got < length) {
@@ -69,9 +79,9 @@ static int crc_direct(int count) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) return 2;
+  if (argc != 3 && argc != 4) return 2;
   int count = atoi(argv[2]);
-  if (strcmp(argv[1], "pipe_echo") == 0) return pipe_echo(count);
+  if (strcmp(argv[1], "pipe_echo") == 0) return pipe_echo(count, argc == 4 ? atof(argv[3]) : 0);
   if (strcmp(argv[1], "crc32") == 0) return crc_direct(count);
   return 2;
 }

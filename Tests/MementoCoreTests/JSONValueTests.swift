@@ -302,7 +302,12 @@ struct JSONValueTests {
         var members: [(name: String, first: UInt8)] = []
         let outcome = bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(JSONParseError) in
-                try JSONValue.validate(buffer) { name, first in members.append((String(decoding: name, as: UTF8.self), first)) }
+                try JSONValue.validate(buffer) { name, value in
+                    // The range is the value's whole text: it parses to the same value on its own.
+                    let text = UnsafeBufferPointer(rebasing: buffer[value])
+                    if (try? JSONValue.parse(text)) == nil { members.append(("(a range that does not parse)", 0)) }
+                    members.append((String(decoding: name, as: UTF8.self), buffer[value.lowerBound]))
+                }
             }
         }
         if case .failure(let error) = outcome { return (error, members) }

@@ -78,6 +78,31 @@ struct RunnerTests {
         }
     }
 
+    /// A line on the runner's stdin that is not a usable request gets a JSON-RPC error of its
+    /// own, with the request's id when it has one, and the runner goes on serving.
+    @Test func linesThatAreNotRequestsGetErrorsAndTheRunnerGoesOn() throws {
+        let workspace = try PluginWorkspace()
+        var options = PluginWorkspace.Options()
+        options.name = "protocol"
+        let child = try ChildProcess(executable: mementoBinary, arguments: ["runner", "--skill", try workspace.skill(options)],
+                                     environment: ["SWIFT_BACKTRACE": "enable=no"], forwardStderr: false)
+        defer { _ = child.kill() }
+        func next() throws -> JSONValue { try JSONValue.parse(bytes: try child.channel.readLine(deadline: .now + .seconds(20))) }
+        func exchange(_ line: String) throws -> JSONValue {
+            try child.channel.writeLine(Array(line.utf8))
+            return try next()
+        }
+        #expect(try next()["method"] == "ready")
+        #expect(try exchange("not json") == ["id": nil, "jsonrpc": "2.0", "error": ["code": -32700, "message": "the request line is not JSON"]])
+        #expect(try exchange(#"{"id":"x","method":"dance"}"#) == ["id": "x", "jsonrpc": "2.0", "error": ["code": -32601, "message": "unknown method \"dance\""]])
+        #expect(try exchange(#"{"id":2,"method":"invoke"}"#)["error"]?["code"] == -32602)
+        #expect(try exchange(#"{"id":3,"method":"invoke","params":[1]}"#)["error"]?["code"] == -32602)
+        // The params reach the plugin as the very bytes sent, whatever their layout.
+        let reply = try exchange(#"{"id":[4],"method":"invoke","params":{ "arguments" : {"n":1}, "tool":"echo" }}"#)
+        #expect(reply["id"] == [4])
+        #expect(reply["result"]?["input"] == ["arguments": ["n": 1], "tool": "echo"])
+    }
+
     struct Crash: CustomTestStringConvertible, Sendable {
         let tool: String
         let expected: String

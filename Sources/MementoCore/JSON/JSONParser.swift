@@ -37,9 +37,9 @@ extension JSONValue {
     /// Checks that `buffer` holds one JSON text that `parse` accepts, without building its
     /// value: for text that is passed on as it is, or parsed only if someone asks. When the text
     /// is an object, `member` sees each of its own members, in order, as its name (UTF-8, escapes
-    /// resolved) and the first byte of its value (`{` for an object, `"` for a string…).
+    /// resolved) and where its value lies in `buffer`.
     public static func validate(_ buffer: UnsafeBufferPointer<UInt8>,
-                                member: (UnsafeBufferPointer<UInt8>, UInt8) -> Void = { _, _ in }) throws(JSONParseError) {
+                                member: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void = { _, _ in }) throws(JSONParseError) {
         var parser = JSONByteParser(bytes: buffer)
         parser.skipWhitespace()
         if parser.index < buffer.count, buffer[parser.index] == UInt8(ascii: "{") {
@@ -53,14 +53,13 @@ extension JSONValue {
                     escaped = try parser.parseString()
                 }
                 try parser.expectColon()
-                guard parser.index < buffer.count else { throw parser.failure("unexpected end of input") }
-                let first = buffer[parser.index]
-                if var escaped {
-                    escaped.withUTF8 { member($0, first) }
-                } else {
-                    member(plain, first)
-                }
+                let start = parser.index
                 try parser.skipValue(depth: 1)
+                if var escaped {
+                    escaped.withUTF8 { member($0, start..<parser.index) }
+                } else {
+                    member(plain, start..<parser.index)
+                }
             }
         } else {
             try parser.skipValue(depth: 0)

@@ -6,7 +6,7 @@ public struct JSONText: Sendable, Equatable {
     public let bytes: [UInt8]
 
     /// Checks `bytes`; `member` sees each top-level member of an object, as `JSONValue.validate` says.
-    public init(checking bytes: [UInt8], member: (UnsafeBufferPointer<UInt8>, UInt8) -> Void = { _, _ in }) throws(JSONParseError) {
+    public init(checking bytes: [UInt8], member: (UnsafeBufferPointer<UInt8>, Range<Int>) -> Void = { _, _ in }) throws(JSONParseError) {
         try bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(JSONParseError) in try JSONValue.validate(buffer, member: member) }
         }.get()

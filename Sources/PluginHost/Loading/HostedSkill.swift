@@ -55,6 +55,25 @@ enum HostedSkill {
         }
     }
 
+    /// A runner's invoke: `envelope` is the request as the host wrote it. A native skill gets
+    /// those very bytes; FFI tools, which take JSON values, get them parsed.
+    func serve(_ envelope: [UInt8]) throws(ToolCallError) -> ToolResult {
+        switch self {
+        case .native(let plugin):
+            do {
+                return try plugin.invoke(envelope)
+            } catch {
+                throw .plugin(error)
+            }
+        case .ffi:
+            let request = (try? JSONValue.parse(bytes: envelope)) ?? .null
+            guard let tool = request["tool"]?.stringValue else {
+                return ToolResult.failure(code: "bad_request", message: "expected {\"tool\": NAME, \"arguments\": {…}}")
+            }
+            return try call(ToolInvocation(tool: tool), arguments: request["arguments"] ?? [:])
+        }
+    }
+
     /// Ends the instance before the runner exits; FFI tools hold no instance.
     func destroy() {
         if case .native(let plugin) = self { plugin.destroy() }

@@ -65,9 +65,9 @@ public struct ToolResult: Sendable, Equatable {
     public init(checking bytes: [UInt8]) throws(JSONParseError) {
         var errorIsObject = false
         var otherMember = false
-        let text = try JSONText(checking: bytes) { name, first in
-            if ToolResult.isErrorName(name) {
-                errorIsObject = first == UInt8(ascii: "{")
+        let text = try JSONText(checking: bytes) { name, value in
+            if name.spells("error") {
+                errorIsObject = bytes[value.lowerBound] == UInt8(ascii: "{")
             } else {
                 otherMember = true
             }
@@ -112,10 +112,5 @@ public struct ToolResult: Sendable, Equatable {
     /// Equal replies have equal values, whichever form they came in.
     public static func == (lhs: ToolResult, rhs: ToolResult) -> Bool {
         lhs.isError == rhs.isError && lhs.output == rhs.output
-    }
-
-    private static func isErrorName(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        name.count == 5 && name[0] == UInt8(ascii: "e") && name[1] == UInt8(ascii: "r") && name[2] == UInt8(ascii: "r")
-            && name[3] == UInt8(ascii: "o") && name[4] == UInt8(ascii: "r")
     }
 }

@@ -143,7 +143,7 @@ public final class ToolRegistry: @unchecked Sendable {
             return try skill.call(route.invocation, arguments: arguments)
         case .runner(let client):
             do {
-                return ToolResult(output: try client.call(route.invocation, arguments: arguments))
+                return try client.call(route.invocation, arguments: arguments)
             } catch {
                 throw .runner(error)
             }

@@ -64,11 +64,15 @@ final class LineChannel {
 
     /// Writes `line` and a newline. A closed peer is `.endOfStream` (SIGPIPE is ignored by the host).
     func writeLine(_ line: [UInt8]) throws(Failure) {
-        var framed = line
-        framed.append(0x0A)
+        try (line + [0x0A]).withUnsafeBytes { frame in Result { () throws(Failure) in try write(frame: frame) } }.get()
+    }
+
+    /// Writes bytes that already end with their newline, as they are.
+    func write(frame: UnsafeRawBufferPointer) throws(Failure) {
+        guard let base = frame.baseAddress else { return }
         var offset = 0
-        while offset < framed.count {
-            let written = framed.withUnsafeBytes { write(output, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < frame.count {
+            let written = Glibc.write(output, base + offset, frame.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 if errno == EPIPE { throw .endOfStream }

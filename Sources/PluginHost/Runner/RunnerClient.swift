@@ -71,11 +71,12 @@ public final class RunnerClient: @unchecked Sendable {
         return try live().ready
     }
 
+    /// The reply's value: for a caller that looks into it.
     public func call(tool: String, arguments: JSONValue, settings: JSONValue? = nil) throws(RunnerError) -> JSONValue {
-        try call(ToolInvocation(tool: tool, settings: settings), arguments: arguments)
+        try call(ToolInvocation(tool: tool, settings: settings), arguments: arguments).output
     }
 
-    public func call(_ invocation: ToolInvocation, arguments: JSONValue) throws(RunnerError) -> JSONValue {
+    public func call(_ invocation: ToolInvocation, arguments: JSONValue) throws(RunnerError) -> ToolResult {
         lock.lock()
         defer { lock.unlock() }
         let runner = try live()

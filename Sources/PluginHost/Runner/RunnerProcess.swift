@@ -35,21 +35,29 @@ final class RunnerProcess {
 
     /// One `invoke`: the plugin's JSON reply, or a `RunnerError` after which the runner is gone
     /// (except `.rejected`, which leaves it running).
-    func call(_ invocation: ToolInvocation, arguments: JSONValue, timeout: Duration) throws(RunnerError) -> JSONValue {
+    func call(_ invocation: ToolInvocation, arguments: JSONValue, timeout: Duration) throws(RunnerError) -> ToolResult {
         let id = nextID
         nextID += 1
         do {
-            try child.channel.writeLine(RunnerProtocol.request(id: id, invocation, arguments: arguments))
+            try RunnerProtocol.withRequest(id: id, invocation, arguments: arguments) { (line) throws(LineChannel.Failure) in
+                try child.channel.write(frame: line)
+            }
         } catch {
             throw ended()
         }
-        let reply = try receive(deadline: .now + timeout, timeout: timeout)
-        guard reply["id"]?.int64Value == Int64(id) else {
-            child.kill()
-            throw .protocolViolation(skill: skill, reason: "expected the reply to request \(id), got \(reply.encoded().prefix(200))")
+        let line = try readLine(deadline: .now + timeout, timeout: timeout)
+        let reply: RunnerReply
+        do {
+            reply = try RunnerReply(line)
+        } catch {
+            throw notJSON(line, error)
         }
-        if let result = reply["result"] { return result }
-        throw .rejected(skill: skill, message: reply["error"]?["message"]?.stringValue ?? reply.encoded())
+        guard reply.id == Int64(id) else {
+            child.kill()
+            throw .protocolViolation(skill: skill, reason: "expected the reply to request \(id), got \(String(decoding: line.prefix(200), as: UTF8.self))")
+        }
+        if let result = reply.result { return result }
+        throw .rejected(skill: skill, message: reply.errorMessage ?? "a reply with neither a result nor an error")
     }
 
     /// Asks the runner to destroy the instance and exit; kills it if it does not within a second.
@@ -59,9 +67,17 @@ final class RunnerProcess {
     }
 
     private func receive(deadline: ContinuousClock.Instant, timeout: Duration) throws(RunnerError) -> JSONValue {
-        let line: [UInt8]
+        let line = try readLine(deadline: deadline, timeout: timeout)
         do {
-            line = try child.channel.readLine(deadline: deadline)
+            return try JSONValue.parse(bytes: line)
+        } catch {
+            throw notJSON(line, error)
+        }
+    }
+
+    private func readLine(deadline: ContinuousClock.Instant, timeout: Duration) throws(RunnerError) -> [UInt8] {
+        do {
+            return try child.channel.readLine(deadline: deadline)
         } catch .timedOut {
             child.kill()
             throw .timedOut(skill: skill, seconds: timeout.inSeconds)
@@ -71,12 +87,12 @@ final class RunnerProcess {
         } catch {
             throw ended()
         }
-        do {
-            return try JSONValue.parse(bytes: line)
-        } catch {
-            child.kill()
-            throw .protocolViolation(skill: skill, reason: "a line that is not JSON (\(error)): \(String(decoding: line.prefix(120), as: UTF8.self))")
-        }
+    }
+
+    /// A line that is not JSON ends the runner: the stream can no longer be trusted.
+    private func notJSON(_ line: [UInt8], _ error: JSONParseError) -> RunnerError {
+        child.kill()
+        return .protocolViolation(skill: skill, reason: "a line that is not JSON (\(error)): \(String(decoding: line.prefix(120), as: UTF8.self))")
     }
 
     /// The runner closed its output: it exited or was killed. Report how.

@@ -14,34 +14,108 @@ enum RunnerProtocol {
     static let failed = "failed"
     static let invoke = "invoke"
     static let shutdown = "shutdown"
+    static let null = Array("null".utf8)
 
     static func notification(_ method: String, _ params: JSONValue) -> JSONValue {
         ["jsonrpc": "2.0", "method": .string(method), "params": params]
     }
 
-    /// The invoke request line, written straight into bytes: it is on every call's path.
-    static func request(id: Int, _ invocation: ToolInvocation, arguments: JSONValue) -> [UInt8] {
-        var line = Array(#"{"id":\#(id),"jsonrpc":"2.0","method":"\#(invoke)","params":"#.utf8)
-        line.reserveCapacity(line.count + 160)
-        invocation.write(arguments, into: &line)
-        line.append(UInt8(ascii: "}"))
-        return line
+    /// Calls `body` with the invoke request line, newline included, written straight into one
+    /// buffer: it is on every call's path.
+    static func withRequest<Result, Failure: Error>(id: Int, _ invocation: ToolInvocation, arguments: JSONValue,
+                                                    _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
+        try invocation.withEnvelope(arguments, framedBy: Array(#"{"id":\#(id),"jsonrpc":"2.0","method":"\#(invoke)","params":"#.utf8),
+                                    and: Array("}\n".utf8), body)
     }
 
-    /// The reply line to an invoke, written straight into bytes like the request, with the
-    /// tool's reply (compact JSON) spliced in as it is.
-    static func result(id: JSONValue, _ reply: [UInt8]) -> [UInt8] {
+    /// The reply line to an invoke, with the tool's reply (JSON on one line) spliced in as it is.
+    /// `id` is the request's id as it was written.
+    static func result(id: [UInt8], _ reply: [UInt8]) -> [UInt8] {
         var line = Array(#"{"id":"#.utf8)
-        line.reserveCapacity(48 + reply.count)
-        id.write(into: &line)
+        line.reserveCapacity(48 + id.count + reply.count)
+        line.append(contentsOf: id)
         line.append(contentsOf: #","jsonrpc":"2.0","result":"#.utf8)
         line.append(contentsOf: reply)
         line.append(UInt8(ascii: "}"))
         return line
     }
 
-    static func error(id: JSONValue, code: Int, message: String) -> JSONValue {
-        ["jsonrpc": "2.0", "id": id, "error": ["code": .number(JSONNumber(code)), "message": .string(message)]]
+    static func error(id: [UInt8], code: Int, message: String) -> [UInt8] {
+        var line = Array(#"{"error":"#.utf8)
+        JSONValue.object(["code": .number(JSONNumber(code)), "message": .string(message)]).write(into: &line)
+        line.append(contentsOf: #","id":"#.utf8)
+        line.append(contentsOf: id)
+        line.append(contentsOf: #","jsonrpc":"2.0"}"#.utf8)
+        return line
+    }
+}
+
+/// A line the runner received, checked as JSON and split at its top-level members without
+/// building them: an invoke's params go on to a native skill as the very bytes the host wrote.
+struct RunnerRequest {
+    /// The id as written (`null` when there is none), for the reply.
+    let id: [UInt8]
+    /// Nil when absent or not a string.
+    let method: String?
+    let params: [UInt8]?
+
+    /// Nil when the line is not one JSON value.
+    init?(_ line: [UInt8]) {
+        var id: Range<Int>?, method: Range<Int>?, params: Range<Int>?
+        let checked = line.withUnsafeBufferPointer { buffer in
+            (try? JSONValue.validate(buffer) { name, value in
+                if name.spells("id") {
+                    id = value
+                } else if name.spells("method") {
+                    method = value
+                } else if name.spells("params") {
+                    params = value
+                }
+            }) != nil
+        }
+        guard checked else { return nil }
+        self.id = id.map { Array(line[$0]) } ?? RunnerProtocol.null
+        self.method = method.flatMap { (try? JSONValue.parse(bytes: line[$0]))?.stringValue }
+        self.params = params.map { Array(line[$0]) }
+    }
+}
+
+/// The runner's answer to one invoke, split like a request: the result stays the text the
+/// runner sent, checked, not parsed.
+struct RunnerReply {
+    let id: Int64?
+    let result: ToolResult?
+    /// The JSON-RPC error's message, when the runner refused the request itself.
+    let errorMessage: String?
+
+    init(_ line: [UInt8]) throws(JSONParseError) {
+        var id: Range<Int>?, result: Range<Int>?, error: Range<Int>?
+        try line.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) in
+                try JSONValue.validate(buffer) { name, value in
+                    if name.spells("id") {
+                        id = value
+                    } else if name.spells("result") {
+                        result = value
+                    } else if name.spells("error") {
+                        error = value
+                    }
+                }
+            }
+        }.get()
+        self.id = id.flatMap { (try? JSONValue.parse(bytes: line[$0]))?.int64Value }
+        self.result = try result.map { range throws(JSONParseError) in try ToolResult(checking: Array(line[range])) }
+        errorMessage = error.map { range in
+            let value = try? JSONValue.parse(bytes: line[range])
+            return value?["message"]?.stringValue ?? String(decoding: line[range], as: UTF8.self)
+        }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// True when these bytes are exactly `word`'s: member names compared without making strings.
+    func spells(_ word: StaticString) -> Bool {
+        count == word.utf8CodeUnitCount && elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
     }
 }
 
@@ -73,12 +147,11 @@ public struct ToolInvocation: Sendable {
         try arguments.withCompactEncoding(prefix: head, suffix: ToolInvocation.tail, body)
     }
 
-    private static let tail = Array("}".utf8)
-
-    /// Appends the envelope, for a caller that frames it (the runner request).
-    func write(_ arguments: JSONValue, into output: inout [UInt8]) {
-        output.append(contentsOf: head)
-        arguments.write(into: &output)
-        output.append(contentsOf: ToolInvocation.tail)
+    /// The same, between what frames it (the runner's request line).
+    func withEnvelope<Result, Failure: Error>(_ arguments: JSONValue, framedBy prefix: [UInt8], and suffix: [UInt8],
+                                              _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
+        try arguments.withCompactEncoding(prefix: prefix + head, suffix: ToolInvocation.tail + suffix, body)
     }
+
+    private static let tail = Array("}".utf8)
 }

@@ -49,29 +49,27 @@ public enum RunnerServer {
                 skill.destroy()
                 return 0
             }
-            guard let request = try? JSONValue.parse(bytes: line) else {
-                send(RunnerProtocol.error(id: .null, code: -32700, message: "the request line is not JSON"), on: channel)
+            guard let request = RunnerRequest(line) else {
+                send(RunnerProtocol.error(id: RunnerProtocol.null, code: -32700, message: "the request line is not JSON"), on: channel)
                 continue
             }
-            let id = request["id"] ?? .null
-            switch request["method"]?.stringValue {
-            case RunnerProtocol.shutdown:
+            switch request.method {
+            case RunnerProtocol.shutdown?:
                 skill.destroy()
                 return 0
-            case RunnerProtocol.invoke:
-                guard let tool = request["params"]?["tool"]?.stringValue else {
-                    send(RunnerProtocol.error(id: id, code: -32602, message: "invoke needs params.tool"), on: channel)
+            case RunnerProtocol.invoke?:
+                guard let params = request.params, params.first == UInt8(ascii: "{") else {
+                    send(RunnerProtocol.error(id: request.id, code: -32602, message: "invoke needs params, an object"), on: channel)
                     continue
                 }
-                let invocation = ToolInvocation(tool: tool, settings: request["params"]?["settings"])
                 do {
-                    let reply = try skill.call(invocation, arguments: request["params"]?["arguments"] ?? [:])
-                    send(RunnerProtocol.result(id: id, reply.encoded), on: channel)
+                    send(RunnerProtocol.result(id: request.id, try skill.serve(params).encoded), on: channel)
                 } catch {
-                    send(RunnerProtocol.error(id: id, code: -32603, message: error.description), on: channel)
+                    send(RunnerProtocol.error(id: request.id, code: -32603, message: error.description), on: channel)
                 }
             default:
-                send(RunnerProtocol.error(id: id, code: -32601, message: "unknown method \(request["method"]?.encoded() ?? "null")"), on: channel)
+                let method = request.method.map { JSONValue.string($0).encoded() } ?? "null"
+                send(RunnerProtocol.error(id: request.id, code: -32601, message: "unknown method \(method)"), on: channel)
             }
         }
     }
