@@ -40,6 +40,20 @@ enum RunnerProtocol {
         return line
     }
 
+    /// Checks `line` and finds where the value of each of `names` lies among its top-level
+    /// members (the last of a repeated name), nil for a name it does not have.
+    static func members(_ names: [StaticString], of line: [UInt8]) throws(JSONParseError) -> [Range<Int>?] {
+        var found = [Range<Int>?](repeating: nil, count: names.count)
+        try line.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) in
+                try JSONValue.validate(buffer) { name, value in
+                    if let index = names.firstIndex(where: { name.spells($0) }) { found[index] = value }
+                }
+            }
+        }.get()
+        return found
+    }
+
     static func error(id: [UInt8], code: Int, message: String) -> [UInt8] {
         var line = Array(#"{"error":"#.utf8)
         JSONValue.object(["code": .number(JSONNumber(code)), "message": .string(message)]).write(into: &line)
@@ -61,22 +75,10 @@ struct RunnerRequest {
 
     /// Nil when the line is not one JSON value.
     init?(_ line: [UInt8]) {
-        var id: Range<Int>?, method: Range<Int>?, params: Range<Int>?
-        let checked = line.withUnsafeBufferPointer { buffer in
-            (try? JSONValue.validate(buffer) { name, value in
-                if name.spells("id") {
-                    id = value
-                } else if name.spells("method") {
-                    method = value
-                } else if name.spells("params") {
-                    params = value
-                }
-            }) != nil
-        }
-        guard checked else { return nil }
-        self.id = id.map { Array(line[$0]) } ?? RunnerProtocol.null
-        self.method = method.flatMap { (try? JSONValue.parse(bytes: line[$0]))?.stringValue }
-        self.params = params.map { Array(line[$0]) }
+        guard let found = try? RunnerProtocol.members(["id", "method", "params"], of: line) else { return nil }
+        id = found[0].map { Array(line[$0]) } ?? RunnerProtocol.null
+        method = found[1].flatMap { (try? JSONValue.parse(bytes: line[$0]))?.stringValue }
+        params = found[2].map { Array(line[$0]) }
     }
 }
 
@@ -89,23 +91,10 @@ struct RunnerReply {
     let errorMessage: String?
 
     init(_ line: [UInt8]) throws(JSONParseError) {
-        var id: Range<Int>?, result: Range<Int>?, error: Range<Int>?
-        try line.withUnsafeBufferPointer { buffer in
-            Result { () throws(JSONParseError) in
-                try JSONValue.validate(buffer) { name, value in
-                    if name.spells("id") {
-                        id = value
-                    } else if name.spells("result") {
-                        result = value
-                    } else if name.spells("error") {
-                        error = value
-                    }
-                }
-            }
-        }.get()
-        self.id = id.flatMap { (try? JSONValue.parse(bytes: line[$0]))?.int64Value }
-        self.result = try result.map { range throws(JSONParseError) in try ToolResult(checking: Array(line[range])) }
-        errorMessage = error.map { range in
+        let found = try RunnerProtocol.members(["id", "result", "error"], of: line)
+        id = found[0].flatMap { (try? JSONValue.parse(bytes: line[$0]))?.int64Value }
+        result = try found[1].map { range throws(JSONParseError) in try ToolResult(checking: Array(line[range])) }
+        errorMessage = found[2].map { range in
             let value = try? JSONValue.parse(bytes: line[range])
             return value?["message"]?.stringValue ?? String(decoding: line[range], as: UTF8.self)
         }
