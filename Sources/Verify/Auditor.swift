@@ -8,6 +8,12 @@ public enum Auditor {
         [StructureLayer(), ManifestLayer(), StaticLayer(), NativeLayer(), CapabilityLayer(), ExecutionLayer(sandbox: sandbox)]
     }
 
+    /// Whether the audit of a skill of this kind runs its code (when a sandbox is given): the
+    /// execution layer runs native, FFI and script skills; instructions have no code to run.
+    public static func executes(_ kind: SkillKind) -> Bool {
+        kind == .native || kind == .ffi || kind == .script
+    }
+
     /// `folderName` stands in for the folder's own name in the name check, for trees audited
     /// somewhere other than a folder named after the skill (staging, the store).
     /// `sandbox` runs the skill's tools (layer 6); without one that layer is reported as skipped.

@@ -127,10 +127,40 @@ struct SandboxVerifyTests {
 
     @Test func nativeAndFFISkillsRunInARunnerInsideTheSandbox() throws {
         let work = try TemporaryDirectory()
-        let checksum = Repository.root + "/Market/skills/checksum-tools"
-        let observed = Self.report(try CLI(home: work.path + "/home").run(["verify", checksum, "--json"]))
-        #expect(observed.exec?["status"] == "ran")
-        #expect(observed.verdict == "pass", "\(observed.evidence)")
+        // An FFI skill (zlib's crc32) and a native one (the first-party grep, as `make plugins` builds it).
+        let firstParty = ProcessInfo.processInfo.environment["MEMENTO_FIRST_PARTY_SKILLS"] ?? Repository.root + "/.build/first-party-skills"
+        for skill in [Repository.root + "/Market/skills/checksum-tools", firstParty + "/grep"] {
+            #expect(FileManager.default.fileExists(atPath: skill + "/skill.json"), "\(skill) is missing: run `make plugins` (make test does)")
+            let observed = Self.report(try CLI(home: work.path + "/home").run(["verify", skill, "--json"]))
+            #expect(observed.exec?["status"] == "ran", "\(skill)")
+            #expect(observed.verdict == "pass", "\(skill): \(observed.evidence)")
+        }
+    }
+
+    /// What an audit builds to run a Python skill is not left in the home when nothing is
+    /// installed: after `verify`, and after an install the audit refused. An install that goes
+    /// ahead keeps it.
+    @Test func auditsLeaveNoPythonEnvironmentBehind() throws {
+        let work = try TemporaryDirectory()
+        let home = work.path + "/home"
+        let requirements = #", "python": {"requirements": ["idna"]}"#
+        let honest = try Self.scriptSkill(named: "honest", body: "pass", in: work, manifestExtra: requirements)
+        let hostile = try Self.scriptSkill(named: "hostile", body: Self.disguisedAttack, in: work, manifestExtra: requirements)
+        let cli = CLI(home: home, environment: ["PIP_NO_INDEX": "1", "PIP_FIND_LINKS": Repository.root + "/.wheelhouse"])
+
+        let verified = Self.report(try cli.run(["verify", honest, "--json"]))
+        #expect(verified.exec?["status"] == "ran")
+        #expect(verified.verdict == "pass", "\(verified.evidence)")
+        #expect(!FileManager.default.fileExists(atPath: home + "/envs/honest"))
+
+        let refused = try cli.run(["install", hostile])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("verify blocked hostile"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: home + "/envs/hostile"))
+
+        let installed = try cli.run(["install", honest])
+        #expect(installed.status == 0, "\(installed.stderr)")
+        #expect(FileManager.default.fileExists(atPath: home + "/envs/honest"))
     }
 
     @Test func withoutBubblewrapTheReportSaysTheLayerWasSkipped() throws {

@@ -28,8 +28,8 @@ struct ExecutionLayerTests {
     }
 
     @Test func readsEachKindOfCallStracePrints() {
-        let log = SystemCallLog(workDirectories: ["/tmp"], homes: ["/tmp/home", "/root"], skillFolder: "/srv/skill",
-                                entryPrograms: ["/usr/bin/python3.11"])
+        let log = SystemCallLog.inSandbox(realHome: "/root", skillFolder: "/srv/skill",
+                                          entryPrograms: ["/usr/bin/python3.11"])
         var trace = ExecutionTrace()
         log.read("""
             7 execve("/usr/bin/python3.11", ["python3", "server.py"], 0x7ffd /* 9 vars */) = 0

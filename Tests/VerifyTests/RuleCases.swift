@@ -292,7 +292,7 @@ struct RecordedSandbox: ExecutionSandbox {
         var trace = ExecutionTrace()
         trace.startFailure = startFailure
         trace.calls = calls.map { .init(tool: $0.tool, outcome: outcome) }
-        SystemCallLog(workDirectories: ["/tmp"], homes: ["/tmp/home", "/root"], skillFolder: folder.path, entryPrograms: ["/usr/bin/python3"])
+        SystemCallLog.inSandbox(realHome: "/root", skillFolder: folder.path, entryPrograms: ["/usr/bin/python3"])
             .read(strace, into: &trace)
         return trace
     }

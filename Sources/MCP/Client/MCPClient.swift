@@ -128,6 +128,12 @@ public actor MCPClient {
         guard let tool = known.first(where: { $0.name == name }) else {
             throw MCPError(.notFound, server: config.name, "no tool '\(name)'; it offers \(known.map(\.name).joined(separator: ", "))")
         }
+        return try await callTool(tool, arguments: arguments, onProgress: onProgress)
+    }
+
+    /// Calls a tool the caller has listed already, without listing the tools again.
+    public func callTool(_ tool: MCPTool, arguments: JSONValue?, onProgress: (@Sendable (ProgressUpdate) -> Void)? = nil) async throws(MCPError) -> ToolCallResult {
+        let name = tool.name
         let live = try await liveConnection()
         let limits = config.toolCallOptions(for: name)
         let options = RequestOptions(timeout: limits.timeout, maxTotal: limits.maxTotal, trackProgress: true, onProgress: onProgress)

@@ -20,8 +20,9 @@ public final class MCPServer: Sendable {
     private let instructions: String?
     private let era = Mutex(Era.undetermined)
     private let peerBox = Mutex<JSONRPCPeer?>(nil)
-    /// Each tool's input schema, compiled once.
-    private let validators: [String: JSONSchemaValidator]
+    /// Each tool's input schema, compiled once; nil for every tool of a library that validates
+    /// arguments itself.
+    private let validators: [String: JSONSchemaValidator?]
     private let toolList: [JSONValue]
 
     public init(library: any ServerLibrary, name: String, version: String, instructions: String? = nil) {
@@ -29,9 +30,10 @@ public final class MCPServer: Sendable {
         self.serverInfo = ["name": .string(name), "version": .string(version)]
         self.instructions = instructions
         toolList = library.tools()
-        var validators: [String: JSONSchemaValidator] = [:]
+        var validators: [String: JSONSchemaValidator?] = [:]
         for tool in toolList {
-            if let name = tool["name"]?.stringValue { validators[name] = JSONSchemaValidator(schema: tool["inputSchema"] ?? ["type": "object"]) }
+            guard let name = tool["name"]?.stringValue else { continue }
+            validators[name] = library.validatesArguments ? .some(nil) : JSONSchemaValidator(schema: tool["inputSchema"] ?? ["type": "object"])
         }
         self.validators = validators
     }
@@ -187,7 +189,7 @@ public final class MCPServer: Sendable {
         guard let name = params?["name"]?.stringValue else { throw JSONRPCError(code: JSONRPCError.invalidParams, message: "tools/call needs a name") }
         guard let validator = validators[name] else { throw JSONRPCError(code: JSONRPCError.invalidParams, message: "Unknown tool: \(name)") }
         let arguments = params?["arguments"] ?? [:]
-        let problems = validator.validate(arguments, at: "arguments")
+        let problems = validator?.validate(arguments, at: "arguments") ?? []
         guard problems.isEmpty else {
             // A model corrects itself from this text; it is a result, not a protocol error.
             return Self.json(.error("Invalid arguments for \(name): " + problems.joined(separator: "; ")))

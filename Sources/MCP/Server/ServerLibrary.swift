@@ -5,9 +5,12 @@ import MementoCore
 public protocol ServerLibrary: Sendable {
     /// Every tool, in a stable order: `{name, description, inputSchema, outputSchema?}`.
     func tools() -> [JSONValue]
-    /// Runs a tool. The engine has checked the name and validated the arguments against the
-    /// tool's `inputSchema`. `progress` reports work under way; cancelling the task must stop
-    /// the work.
+    /// True when `call` validates the arguments against the tool's `inputSchema` itself (and
+    /// answers invalid ones with an error result); the engine then leaves that to it.
+    var validatesArguments: Bool { get }
+    /// Runs a tool. The engine has checked the name and, unless the library `validatesArguments`,
+    /// validated the arguments against the tool's `inputSchema`. `progress` reports work under
+    /// way; cancelling the task must stop the work.
     func call(tool: String, arguments: JSONValue, progress: @escaping @Sendable (Double, String?) -> Void) async -> ServedToolResult
     /// `{name, description, arguments?}` per prompt.
     func prompts() -> [JSONValue]
@@ -17,6 +20,10 @@ public protocol ServerLibrary: Sendable {
     func resources() -> [JSONValue]
     /// `{uri, mimeType?, text}` or `{uri, mimeType?, blob}` items, or nil for an unknown URI.
     func read(uri: String) -> [JSONValue]?
+}
+
+extension ServerLibrary {
+    public var validatesArguments: Bool { false }
 }
 
 /// A tool's answer: content blocks, optional structured content, and whether it failed.

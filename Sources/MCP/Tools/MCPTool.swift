@@ -11,8 +11,9 @@ public struct MCPTool: Sendable, Equatable {
     public let description: String?
     public let inputSchema: JSONValue
     public let outputSchema: JSONValue?
-    /// `outputSchema` compiled once, when the tool is listed, not at every call.
-    public let outputValidator: JSONSchemaValidator?
+    /// The schemas, each compiled when a call first needs it, not at every listing or call.
+    public let inputValidator: LazySchemaValidator
+    public let outputValidator: LazySchemaValidator?
     /// Untrusted hints (`readOnlyHint`, `destructiveHint`, …), passed on as they came.
     public let annotations: JSONValue?
 
@@ -26,7 +27,8 @@ public struct MCPTool: Sendable, Equatable {
         // A tool without parameters still has an object schema; be lenient with servers that omit it.
         self.inputSchema = json["inputSchema"] ?? ["type": "object"]
         self.outputSchema = json["outputSchema"]
-        self.outputValidator = outputSchema.map { JSONSchemaValidator(schema: $0) }
+        self.inputValidator = LazySchemaValidator(schema: inputSchema)
+        self.outputValidator = outputSchema.map { LazySchemaValidator(schema: $0) }
         self.annotations = json["annotations"]
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A bounded JSON Schema (2020-12) validator, shared by tool arguments (the registry) and tool
 /// results (MCP `outputSchema`).
@@ -278,6 +279,28 @@ public struct JSONSchemaValidator: Sendable, Equatable {
         let text = value.encoded()
         return text.count > 80 ? String(text.prefix(80)) + "…" : text
     }
+}
+
+/// A schema compiled on its first use: listing a server's tools compiles nothing, and a tool
+/// that is called compiles its schema once, whichever thread gets there first.
+public final class LazySchemaValidator: Sendable, Equatable {
+    public let schema: JSONValue
+    private let compiled = Mutex<JSONSchemaValidator?>(nil)
+
+    public init(schema: JSONValue) { self.schema = schema }
+
+    /// As `JSONSchemaValidator.validate`.
+    public func validate(_ value: JSONValue, at path: String = "$") -> [String] {
+        let validator = compiled.withLock { compiled in
+            if let compiled { return compiled }
+            let made = JSONSchemaValidator(schema: schema)
+            compiled = made
+            return made
+        }
+        return validator.validate(value, at: path)
+    }
+
+    public static func == (lhs: LazySchemaValidator, rhs: LazySchemaValidator) -> Bool { lhs.schema == rhs.schema }
 }
 
 /// One schema with its keywords decoded.

@@ -51,8 +51,6 @@ public final class ToolRegistry: @unchecked Sendable {
     private var backends: [String: Backend] = [:]
     /// Each skill tool as its first call resolved it.
     private var routes: [String: Route] = [:]
-    /// Each external tool's input schema, compiled on its first call.
-    private var validators: [String: JSONSchemaValidator] = [:]
     private var loadTimes: [String: Duration] = [:]
 
     enum Backend {
@@ -204,21 +202,11 @@ public final class ToolRegistry: @unchecked Sendable {
         guard let tool = tools.first(where: { $0.qualifiedName == qualifiedName }) else {
             throw .unknownTool(qualifiedName, available: tools.map(\.qualifiedName))
         }
-        // A server may change its tools (list_changed): its schema is compared, not assumed.
-        let problems = validator(for: qualifiedName, schema: tool.inputSchema).validate(arguments, at: "arguments")
+        // The listing is the client's (cached as the server allows), and so is the schema
+        // compiled from it: a server that changes its tools is listed, and compiled, anew.
+        let problems = tool.inputValidator.validate(arguments, at: "arguments")
         guard problems.isEmpty else { return .failure(code: "invalid_arguments", message: "\(qualifiedName): " + problems.joined(separator: "; ")) }
-        return try server.call(tool: tool.name, arguments: arguments)
-    }
-
-    /// The compiled schema of an external tool: the server may have changed it, so the cached
-    /// one is used only while the schema is the same.
-    private func validator(for qualifiedName: String, schema: JSONValue) -> JSONSchemaValidator {
-        lock.withLock {
-            if let known = validators[qualifiedName], known.root == schema { return known }
-            let made = JSONSchemaValidator(schema: schema)
-            validators[qualifiedName] = made
-            return made
-        }
+        return try server.call(tool, arguments: arguments)
     }
 
     private func backend(for skill: RegisteredSkill) throws(ToolCallError) -> Backend {

@@ -23,7 +23,15 @@ final class MCPBackend: Sendable {
     /// Calls the server's own tool `name`. A result with `isError` is a tool error, as a native
     /// skill's error reply is; a failure to reach the server is a `ToolCallError`.
     func call(tool name: String, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
-        let result = try wait { client in try await client.callTool(name, arguments: arguments) }
+        MCPBackend.reply(try wait { client in try await client.callTool(name, arguments: arguments) })
+    }
+
+    /// The same for a tool already listed (an external server's), which is not listed again.
+    func call(_ tool: MCPTool, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
+        MCPBackend.reply(try wait { client in try await client.callTool(tool, arguments: arguments) })
+    }
+
+    private static func reply(_ result: ToolCallResult) -> ToolResult {
         if result.isError { return .failure(code: "tool_error", message: result.text) }
         var output: [String: JSONValue] = ["content": .array(result.content)]
         output["structuredContent"] = result.structuredContent

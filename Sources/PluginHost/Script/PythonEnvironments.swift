@@ -41,12 +41,14 @@ public struct PythonEnvironments: Sendable {
         return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
     }
 
-    /// Builds the environment for `manifest` unless it needs none or already exists. Built in a
-    /// sibling folder and renamed into place, so a half-built environment is never used.
-    public func prepare(_ manifest: SkillManifest) throws(PythonEnvironmentError) {
-        guard manifest.kind == .script, let requirements = manifest.python?.requirements, !requirements.isEmpty else { return }
+    /// Builds the environment for `manifest` unless it needs none or already exists, and says
+    /// whether it built one. Built in a sibling folder and renamed into place, so a half-built
+    /// environment is never used.
+    @discardableResult
+    public func prepare(_ manifest: SkillManifest) throws(PythonEnvironmentError) -> Bool {
+        guard manifest.kind == .script, let requirements = manifest.python?.requirements, !requirements.isEmpty else { return false }
         let final = path(for: manifest)
-        guard interpreter(for: manifest) == nil else { return }
+        guard interpreter(for: manifest) == nil else { return false }
         let building = final + ".building-\(getpid())"
         do throws(PythonEnvironmentError) {
             try step("creating \(root)", skill: manifest.name) { () throws(FileSystemError) in
@@ -64,6 +66,15 @@ public struct PythonEnvironments: Sendable {
             try? FileSystem.removeTree(building)
             throw error
         }
+        return true
+    }
+
+    /// Removes the environment of this version of the skill (and the skill's folder of
+    /// environments, when it was the last).
+    public func remove(_ manifest: SkillManifest) {
+        try? FileSystem.removeTree(path(for: manifest))
+        let folder = root + "/" + manifest.name
+        if (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty == true { try? FileSystem.removeTree(folder) }
     }
 
     /// Removes every environment of `skill`.

@@ -53,7 +53,7 @@ struct MCPCallCommand: AsyncParsableCommand {
                 guard let match = tools.first(where: { $0.qualifiedName == tool }) else {
                     throw MCPError(.notFound, server: serverName, "no tool '\(toolName)'; see `memento mcp tools \(serverName)`")
                 }
-                return try await client.callTool(match.name, arguments: arguments, onProgress: { update in
+                return try await client.callTool(match, arguments: arguments, onProgress: { update in
                     let total = update.total.map { " of \($0)" } ?? ""
                     MCPCommandSupport.printError("progress: \(update.progress)\(total)\(update.message.map { " - \($0)" } ?? "")")
                 })

@@ -68,7 +68,9 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         // One sandbox for the run: finding bubblewrap, strace and python once, not per skill.
-        let sandbox: (any ExecutionSandbox)? = staticOnly ? nil : BubblewrapSandbox(home: homeOptions.resolvedHome)
+        let sandbox = staticOnly ? nil : BubblewrapSandbox(home: homeOptions.resolvedHome)
+        // verify installs nothing: what it built to run a script skill goes when it is done.
+        defer { sandbox?.discardBuiltEnvironments() }
         var blocked = false
         var reports: [JSONValue] = []
         for target in targets {

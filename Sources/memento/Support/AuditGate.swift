@@ -22,9 +22,8 @@ struct AuditGate {
 
     func callAsFunction(_ staged: StagedSkill) throws -> String? {
         let sandbox = BubblewrapSandbox(home: store.layout.home)
-        let executable: Set<SkillKind> = [.native, .ffi, .script]
         // A verdict reached without running the skill must not stand in for one that ran it.
-        let ran = executable.contains(staged.kind) && sandbox.unavailableReason == nil ? "+exec" : ""
+        let ran = Auditor.executes(staged.kind) && sandbox.unavailableReason == nil ? "+exec" : ""
         let fingerprint = policy.fingerprint(acknowledged: acknowledged) + ran
         let audit: CachedAudit
         if let cached = try store.cachedAudit(tree: staged.treeSha256, rules: RuleCatalogue.version, policy: fingerprint) {
@@ -35,6 +34,7 @@ struct AuditGate {
                 report = try Auditor.audit(folder: URL(fileURLWithPath: staged.root), folderName: staged.name, policy: policy,
                                            acknowledged: acknowledged, sandbox: sandbox)
             } catch {
+                sandbox.discardBuiltEnvironments()
                 throw Refusal(description: "verify could not audit \(staged.name) \(staged.version): \(error)")
             }
             audit = CachedAudit(verdict: report.verdict.rawValue, report: TextReport.render(report))
@@ -42,11 +42,13 @@ struct AuditGate {
         }
         switch Verdict(rawValue: audit.verdict) ?? .block {
         case .block:
+            sandbox.discardBuiltEnvironments()
             Terminal.note(audit.report)
             throw Refusal(description: "verify blocked \(staged.name) \(staged.version) (report above)")
         case .warn:
             if !quiet { Terminal.note(audit.report) }
             if policy == .strict {
+                sandbox.discardBuiltEnvironments()
                 throw Refusal(description: "verify warned about \(staged.name) \(staged.version) and the policy is strict")
             }
         case .pass:

@@ -15,9 +15,25 @@ struct BubblewrapSandbox: ExecutionSandbox {
 
     /// An installed script skill runs with its own Python environment, as it would for real.
     let environments: PythonEnvironments?
+    /// The environments this sandbox built for the skills it ran: kept for an install that goes
+    /// ahead (it needs them), removed by `discardBuiltEnvironments` otherwise.
+    private let built = BuiltEnvironments()
+
+    private final class BuiltEnvironments: Sendable {
+        let manifests = Mutex<[SkillManifest]>([])
+    }
 
     init(home: String?) {
         environments = home.map { PythonEnvironments(home: $0) }
+    }
+
+    /// Removes the environments the audits built: after `verify`, which installs nothing, and
+    /// after an install the audit refused.
+    func discardBuiltEnvironments() {
+        guard let environments else { return }
+        for manifest in built.manifests.withLock({ manifests in defer { manifests.removeAll() }; return manifests }) {
+            environments.remove(manifest)
+        }
     }
 
     var bwrap: String? { Tools.found.bwrap }
@@ -62,7 +78,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
         // A script skill runs with the environment it will have once installed; building it here
         // is why the audit runs only skills the static layers did not already block.
         do {
-            try environments?.prepare(manifest)
+            if try environments?.prepare(manifest) == true { built.manifests.withLock { $0.append(manifest) } }
         } catch {
             trace.startFailure = error.description
             return trace
@@ -81,13 +97,14 @@ struct BubblewrapSandbox: ExecutionSandbox {
             // The real interpreter, not a version manager's shim, so only the skill's own
             // programs count as started.
             if let interpreter, let first = program.first, ["python", "python3"].contains(first) { program[0] = interpreter }
+            typealias Inside = SystemCallLog.Sandbox
             return [bwrap, "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
-                    "--tmpfs", "/tmp", "--dir", "/tmp/home", "--bind", work, "/tmp/work"] + readOnly + [
+                    "--tmpfs", Inside.temporary, "--dir", Inside.home, "--bind", work, Inside.work] + readOnly + [
                     "--dev", "/dev", "--proc", "/proc",
-                    "--setenv", "HOME", "/tmp/home", "--setenv", "TMPDIR", "/tmp", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+                    "--setenv", "HOME", Inside.home, "--setenv", "TMPDIR", Inside.temporary, "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
                     // A script's files are relative to its folder; a native tool works where it is put.
-                    "--chdir", manifest.kind == .script ? root : "/tmp/work", "--",
-                    strace, "-f", "-qq", "-s", "4096", "-o", "/tmp/work/trace-\(run)", "-e", "trace=" + BubblewrapSandbox.tracedCalls, "--"] + program
+                    "--chdir", manifest.kind == .script ? root : Inside.work, "--",
+                    strace, "-f", "-qq", "-s", "4096", "-o", Inside.work + "/trace-\(run)", "-e", "trace=" + BubblewrapSandbox.tracedCalls, "--"] + program
         }
         var policy = ExecutionPolicy { configuration in
             configuration.callTimeout = BubblewrapSandbox.callTimeout
@@ -124,7 +141,7 @@ struct BubblewrapSandbox: ExecutionSandbox {
         registry.shutdown()
         let ownPython = environments?.interpreter(for: manifest)
         let entry = Set([ExecutionPolicy.currentExecutable, interpreter, ownPython].compactMap { $0 } + BubblewrapSandbox.entryPaths(manifest, root: root))
-        let log = SystemCallLog(workDirectories: ["/tmp"], homes: ["/tmp/home", NSHomeDirectory()], skillFolder: root, entryPrograms: entry)
+        let log = SystemCallLog.inSandbox(realHome: NSHomeDirectory(), skillFolder: root, entryPrograms: entry)
         for file in ((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []).sorted() where file.hasPrefix("trace-") {
             if let text = try? String(contentsOfFile: work + "/" + file, encoding: .utf8) { log.read(text, into: &trace) }
         }

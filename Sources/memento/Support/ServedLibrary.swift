@@ -8,6 +8,9 @@ import PluginHost
 /// every instruction skill as a prompt (its SKILL.md body), and each skill's SKILL.md and
 /// references as resources (`skill://NAME/PATH`).
 struct ServedLibrary: ServerLibrary {
+    /// The registry validates every call's arguments against the same schemas it lists.
+    let validatesArguments = true
+
     let registry: ToolRegistry
 
     func tools() -> [JSONValue] {

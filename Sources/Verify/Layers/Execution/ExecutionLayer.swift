@@ -23,7 +23,7 @@ struct ExecutionLayer: AuditLayer {
 
     func run(_ context: inout AuditContext) -> LayerOutcome {
         guard let sandbox else { return .skipped(reason: "no sandbox was given (verify --static, or a library audit)") }
-        guard let manifest = context.manifest, [.native, .ffi, .script].contains(manifest.kind) else {
+        guard let manifest = context.manifest, Auditor.executes(manifest.kind) else {
             return .skipped(reason: "nothing to run: only native, FFI and script skills execute")
         }
         if let reason = sandbox.unavailableReason { return .skipped(reason: reason) }

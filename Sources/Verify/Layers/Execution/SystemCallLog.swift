@@ -20,6 +20,19 @@ public struct SystemCallLog: Sendable {
         self.entryPrograms = entryPrograms
     }
 
+    /// Where things are inside the sandbox verify runs a skill in: a fresh /tmp, a throwaway home
+    /// in it, and the work directory bound from outside.
+    public enum Sandbox {
+        public static let temporary = "/tmp"
+        public static let home = "/tmp/home"
+        public static let work = "/tmp/work"
+    }
+
+    /// The log of a run in that sandbox; `realHome` is the home the sandbox hides read-only.
+    public static func inSandbox(realHome: String, skillFolder: String, entryPrograms: Set<String>) -> SystemCallLog {
+        SystemCallLog(workDirectories: [Sandbox.temporary], homes: [Sandbox.home, realHome], skillFolder: skillFolder, entryPrograms: entryPrograms)
+    }
+
     static let writeCalls: Set<String> = ["creat", "mkdir", "mkdirat", "unlink", "unlinkat", "rmdir", "rename", "renameat", "renameat2",
                                           "symlink", "symlinkat", "link", "linkat", "truncate", "chmod", "fchmodat"]
     static let deviceFiles = ["/dev/null", "/dev/tty", "/dev/pts/", "/dev/shm/", "/dev/urandom", "/dev/random", "/proc/self/", "/proc/thread-self/"]
