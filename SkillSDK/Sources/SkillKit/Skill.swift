@@ -78,19 +78,14 @@ public struct SkillTool<S: Skill>: Sendable {
     public static func tool<Input: Decodable & SendableMetatype, Output: Encodable & SendableMetatype>(_ name: String, _ method: @escaping @Sendable (S) -> (Input, S.Settings) throws -> Output) -> SkillTool {
         SkillTool(name: name) { skill in
             let bound = method(skill)
-            // Most hosts send no settings: what `{}` decodes to is worked out once, not per call.
-            let defaults = try? SkillCodec.decoder.decode(S.Settings.self, from: Data("{}".utf8))
+            // Most hosts send no settings: what `{}` decodes to (or why it does not) is worked
+            // out once, not per call.
+            let defaults = Result { try SkillCodec.decoder.decode(S.Settings.self, from: Data("{}".utf8)) }
             return { request in
                 let input = try arguments(Input.self, of: name, in: request)
                 let settings: S.Settings
                 do {
-                    if let given = request.settings {
-                        settings = try SkillCodec.decoder.decode(S.Settings.self, from: given)
-                    } else if let defaults {
-                        settings = defaults
-                    } else {
-                        settings = try SkillCodec.decoder.decode(S.Settings.self, from: Data("{}".utf8))
-                    }
+                    settings = try request.settings.map { try SkillCodec.decoder.decode(S.Settings.self, from: $0) } ?? defaults.get()
                 } catch {
                     throw SkillError("invalid_settings", "the host's settings for this skill do not decode: \(error); fix them in the host's settings.json")
                 }

@@ -20,20 +20,20 @@ public final class MCPServer: Sendable {
     private let instructions: String?
     private let era = Mutex(Era.undetermined)
     private let peerBox = Mutex<JSONRPCPeer?>(nil)
-    /// Each tool's input schema, compiled once; nil for every tool of a library that validates
-    /// arguments itself.
-    private let validators: [String: JSONSchemaValidator?]
     private let toolList: [JSONValue]
+    private let toolNames: Set<String>
+    /// Each tool's input schema, compiled once; none when the library validates arguments itself.
+    private let validators: [String: JSONSchemaValidator]
 
     public init(library: any ServerLibrary, name: String, version: String, instructions: String? = nil) {
         self.library = library
         self.serverInfo = ["name": .string(name), "version": .string(version)]
         self.instructions = instructions
         toolList = library.tools()
-        var validators: [String: JSONSchemaValidator?] = [:]
-        for tool in toolList {
-            guard let name = tool["name"]?.stringValue else { continue }
-            validators[name] = library.validatesArguments ? .some(nil) : JSONSchemaValidator(schema: tool["inputSchema"] ?? ["type": "object"])
+        toolNames = Set(toolList.compactMap { $0["name"]?.stringValue })
+        var validators: [String: JSONSchemaValidator] = [:]
+        for tool in toolList where !library.validatesArguments {
+            if let name = tool["name"]?.stringValue { validators[name] = JSONSchemaValidator(schema: tool["inputSchema"] ?? ["type": "object"]) }
         }
         self.validators = validators
     }
@@ -187,9 +187,9 @@ public final class MCPServer: Sendable {
 
     private func callTool(_ params: JSONValue?) async throws(JSONRPCError) -> JSONValue {
         guard let name = params?["name"]?.stringValue else { throw JSONRPCError(code: JSONRPCError.invalidParams, message: "tools/call needs a name") }
-        guard let validator = validators[name] else { throw JSONRPCError(code: JSONRPCError.invalidParams, message: "Unknown tool: \(name)") }
+        guard toolNames.contains(name) else { throw JSONRPCError(code: JSONRPCError.invalidParams, message: "Unknown tool: \(name)") }
         let arguments = params?["arguments"] ?? [:]
-        let problems = validator?.validate(arguments, at: "arguments") ?? []
+        let problems = validators[name]?.validate(arguments, at: "arguments") ?? []
         guard problems.isEmpty else {
             // A model corrects itself from this text; it is a result, not a protocol error.
             return Self.json(.error("Invalid arguments for \(name): " + problems.joined(separator: "; ")))

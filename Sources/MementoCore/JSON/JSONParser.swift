@@ -274,9 +274,7 @@ struct JSONByteParser {
         if bytes[index] == UInt8(ascii: "\"") {
             let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
             index += 1
-            // ASCII is valid UTF-8 as it stands: only other text goes through the validator.
-            if plain.isASCII { return String(decoding: slice, as: UTF8.self) }
-            return try decodeUTF8(slice, at: start)
+            return try decodeUTF8(slice, isASCII: plain.isASCII, at: start)
         }
         if bytes[index] < 0x20 { throw failure("control character in string") }
         var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
@@ -286,7 +284,7 @@ struct JSONByteParser {
             case UInt8(ascii: "\""):
                 index += 1
                 return try scratch.withUnsafeBufferPointer { buffer in
-                    Result { () throws(JSONParseError) -> String in try decodeUTF8(buffer, at: start) }
+                    Result { () throws(JSONParseError) -> String in try decodeUTF8(buffer, isASCII: buffer.allSatisfy { $0 < 0x80 }, at: start) }
                 }.get()
             case UInt8(ascii: "\\"):
                 index += 1
@@ -333,11 +331,11 @@ struct JSONByteParser {
 
     static let notUTF8 = "string is not valid UTF-8"
 
-    func decodeUTF8(_ slice: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) -> String {
-        // Short ASCII (most keys and values) is valid as it stands: it skips the generic
-        // validator, whose fixed cost exceeds the copy at this size. Long text is validated in
-        // the one pass that copies it.
-        if slice.count <= 64, slice.allSatisfy({ $0 < 0x80 }) { return String(decoding: slice, as: UTF8.self) }
+    /// The string of `slice`. ASCII (most keys and values, and what the scan for the string's end
+    /// already saw) is valid UTF-8 as it stands and skips the validator; other text is validated
+    /// in the one pass that copies it.
+    func decodeUTF8(_ slice: UnsafeBufferPointer<UInt8>, isASCII: Bool, at offset: Int) throws(JSONParseError) -> String {
+        if isASCII { return String(decoding: slice, as: UTF8.self) }
         guard let text = String(validating: slice, as: UTF8.self) else {
             throw JSONParseError(offset: offset, reason: Self.notUTF8)
         }

@@ -214,7 +214,7 @@ public struct JSONSchemaValidator: Sendable, Equatable {
                 if !report.collecting { return false }
             }
         }
-        return conforms && requiredSeen == node.requiredCount
+        return conforms && requiredSeen == node.required.count
     }
 
     private func checkArray(_ items: [JSONValue], _ node: SchemaNode, depth: Int, _ report: inout Report) -> Bool {
@@ -362,10 +362,8 @@ final class SchemaNode: Sendable {
     let propertyTable: [Property]
     /// Positions in `propertyTable` by name, for schemas too large to search in order.
     let propertyIndex: [String: Int]
-    let propertyNames: [String]
+    /// Each name `required` lists, once.
     let required: [String]
-    /// How many distinct names `required` lists.
-    let requiredCount: Int
     /// True when the node constrains nothing but the type: a value of that type conforms.
     let isPlainType: Bool
     let forbidsAdditional: Bool
@@ -388,6 +386,9 @@ final class SchemaNode: Sendable {
     /// hashing one, so only larger tables are looked up by hash.
     static let propertySearchLimit = 8
 
+    /// The declared properties' names, sorted: what a message offers instead of an unknown one.
+    var propertyNames: [String] { propertyTable.filter { $0.schema != nil }.map(\.name) }
+
     func property(named name: String) -> Property? {
         if propertyTable.count <= SchemaNode.propertySearchLimit {
             for property in propertyTable where property.name == name { return property }
@@ -400,7 +401,7 @@ final class SchemaNode: Sendable {
         self.kind = kind
         reference = nil; types = nil; typeDescription = ""; enumValues = nil; constant = nil
         allOf = []; anyOf = nil; oneOf = nil; not = nil
-        propertyTable = []; propertyIndex = [:]; propertyNames = []; required = []; requiredCount = 0
+        propertyTable = []; propertyIndex = [:]; required = []
         forbidsAdditional = false; additional = nil; prefixItems = []; items = nil
         minItems = nil; maxItems = nil; minLength = nil; maxLength = nil
         minimum = nil; maximum = nil; exclusiveMinimum = nil; exclusiveMaximum = nil
@@ -426,11 +427,9 @@ final class SchemaNode: Sendable {
         not = keywords["not"].map(compile)
         let members = keywords["properties"]?.objectValue ?? [:]
         let declared = members.mapValues(compile)
-        propertyNames = members.keys.sorted()
         // A name listed twice is required once, and reported once.
         var requiredNames = Set<String>()
         required = (keywords["required"]?.arrayValue?.compactMap(\.stringValue) ?? []).filter { requiredNames.insert($0).inserted }
-        requiredCount = required.count
         propertyTable = requiredNames.union(declared.keys).sorted().map { name in
             Property(name: name, schema: declared[name], isRequired: requiredNames.contains(name))
         }

@@ -45,13 +45,17 @@ enum HostedSkill {
                 throw .plugin(error)
             }
         case .ffi(let skill):
-            do {
-                return ToolResult(output: try skill.call(tool: tool, arguments: arguments))
-            } catch .invalidArgument(_, let problem) {
-                return ToolResult.failure(code: "invalid_arguments", message: "\(tool): \(problem)")
-            } catch {
-                throw .ffi(error)
-            }
+            return try HostedSkill.call(skill, tool: tool, arguments: arguments)
+        }
+    }
+
+    private static func call(_ skill: FFISkill, tool: String, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
+        do {
+            return ToolResult(output: try skill.call(tool: tool, arguments: arguments))
+        } catch .invalidArgument(_, let problem) {
+            return ToolResult.failure(code: "invalid_arguments", message: "\(tool): \(problem)")
+        } catch {
+            throw .ffi(error)
         }
     }
 
@@ -65,12 +69,12 @@ enum HostedSkill {
             } catch {
                 throw .plugin(error)
             }
-        case .ffi:
+        case .ffi(let skill):
             let request = (try? JSONValue.parse(bytes: envelope)) ?? .null
             guard let tool = request["tool"]?.stringValue else {
                 return ToolResult.failure(code: "bad_request", message: "expected {\"tool\": NAME, \"arguments\": {…}}")
             }
-            return try call(ToolInvocation(tool: tool), arguments: request["arguments"] ?? [:])
+            return try HostedSkill.call(skill, tool: tool, arguments: request["arguments"] ?? [:])
         }
     }
 

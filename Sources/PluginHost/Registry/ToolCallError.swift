@@ -109,8 +109,6 @@ public struct ToolResult: Sendable, Equatable {
         return output["error"]?["message"]?.stringValue ?? output.encoded()
     }
 
-    /// Equal replies have equal values, whichever form they came in.
-    public static func == (lhs: ToolResult, rhs: ToolResult) -> Bool {
-        lhs.isError == rhs.isError && lhs.output == rhs.output
-    }
+    /// Equal replies have equal values, whichever form they came in (`isError` follows the value).
+    public static func == (lhs: ToolResult, rhs: ToolResult) -> Bool { lhs.output == rhs.output }
 }
