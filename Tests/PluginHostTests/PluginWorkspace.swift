@@ -52,6 +52,13 @@ final class PluginWorkspace {
     }
 
     /// Compiles a variant into ROOT/NAME-N/ with its skill.json; returns the skill folder.
+    /// The test plugin under `name`, with no defect built in.
+    func skill(named name: String) throws -> String {
+        var options = Options()
+        options.name = name
+        return try skill(options)
+    }
+
     func skill(_ options: Options = Options()) throws -> String {
         let folder = root + "/" + options.name + "-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

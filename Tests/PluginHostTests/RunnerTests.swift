@@ -34,9 +34,7 @@ func runnerError(_ body: () throws -> Void) -> RunnerError? {
 struct RunnerTests {
     @Test func handshakeAndRoundTrip() throws {
         let workspace = try PluginWorkspace()
-        var options = PluginWorkspace.Options()
-        options.name = "roundtrip"
-        let client = runnerClient(try workspace.skill(options), name: "roundtrip")
+        let client = runnerClient(try workspace.skill(named: "roundtrip"), name: "roundtrip")
         defer { client.stop() }
 
         let clock = ContinuousClock()
@@ -68,9 +66,7 @@ struct RunnerTests {
     /// over several lines must not split that line and put the stream out of step.
     @Test func aReplyOverSeveralLinesKeepsTheStreamInStep() throws {
         let workspace = try PluginWorkspace()
-        var options = PluginWorkspace.Options()
-        options.name = "pretty"
-        let client = runnerClient(try workspace.skill(options), name: "pretty")
+        let client = runnerClient(try workspace.skill(named: "pretty"), name: "pretty")
         defer { client.stop() }
         for _ in 0..<3 {
             #expect(try client.call(tool: "pretty", arguments: [:]) == ["pretty": true, "lines": [1, 2]])
@@ -82,9 +78,7 @@ struct RunnerTests {
     /// own, with the request's id when it has one, and the runner goes on serving.
     @Test func linesThatAreNotRequestsGetErrorsAndTheRunnerGoesOn() throws {
         let workspace = try PluginWorkspace()
-        var options = PluginWorkspace.Options()
-        options.name = "protocol"
-        let child = try ChildProcess(executable: mementoBinary, arguments: ["runner", "--skill", try workspace.skill(options)],
+        let child = try ChildProcess(executable: mementoBinary, arguments: ["runner", "--skill", try workspace.skill(named: "protocol")],
                                      environment: ["SWIFT_BACKTRACE": "enable=no"], forwardStderr: false)
         defer { _ = child.kill() }
         func next() throws -> JSONValue { try JSONValue.parse(bytes: try child.channel.readLine(deadline: .now + .seconds(20))) }
@@ -116,9 +110,7 @@ struct RunnerTests {
     ])
     func aCrashEndsTheRunnerNotTheHost(_ crash: Crash) throws {
         let workspace = try PluginWorkspace()
-        var options = PluginWorkspace.Options()
-        options.name = "crash"
-        let client = runnerClient(try workspace.skill(options), name: "crash")
+        let client = runnerClient(try workspace.skill(named: "crash"), name: "crash")
         defer { client.stop() }
         let error = runnerError { _ = try client.call(tool: crash.tool, arguments: [:]) }
         guard case .crashed(_, let how, _)? = error else {
@@ -134,9 +126,7 @@ struct RunnerTests {
 
     @Test func aHangHitsTheDeadlineAndIsKilled() throws {
         let workspace = try PluginWorkspace()
-        var options = PluginWorkspace.Options()
-        options.name = "hang"
-        let client = runnerClient(try workspace.skill(options), name: "hang", timeout: .milliseconds(300))
+        let client = runnerClient(try workspace.skill(named: "hang"), name: "hang", timeout: .milliseconds(300))
         defer { client.stop() }
         _ = try client.start()
         guard case .running(let pid) = client.status else {
@@ -155,9 +145,7 @@ struct RunnerTests {
 
     @Test func stdoutSpamAndStdinReadsCannotCorruptTheProtocol() throws {
         let workspace = try PluginWorkspace()
-        var options = PluginWorkspace.Options()
-        options.name = "noisy"
-        let client = runnerClient(try workspace.skill(options), name: "noisy")
+        let client = runnerClient(try workspace.skill(named: "noisy"), name: "noisy")
         defer { client.stop() }
         // The spam looks like replies; it goes to stderr, so replies stay in step.
         #expect(try client.call(tool: "print", arguments: [:]) == ["printed": 2000])
@@ -170,9 +158,7 @@ struct RunnerTests {
 
     @Test func repeatedCrashesDisableTheSkill() throws {
         let workspace = try PluginWorkspace()
-        var options = PluginWorkspace.Options()
-        options.name = "flaky"
-        let client = runnerClient(try workspace.skill(options), name: "flaky", maxCrashes: 3)
+        let client = runnerClient(try workspace.skill(named: "flaky"), name: "flaky", maxCrashes: 3)
         defer { client.stop() }
         for _ in 0..<3 {
             guard case .crashed? = runnerError({ _ = try client.call(tool: "segv", arguments: [:]) }) else {
