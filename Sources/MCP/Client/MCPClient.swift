@@ -94,6 +94,9 @@ public actor MCPClient {
         if let cache = tools, cache.connection == ObjectIdentifier(live), cache.expires.map({ ContinuousClock.now < $0 }) ?? true {
             return cache.tools
         }
+        // A tool described as before is the same MCPTool, with the schemas it has compiled: a
+        // server that allows no caching is listed at every call, and must not cost a compile too.
+        let previous = Dictionary((tools?.tools ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var collected: [MCPTool] = []
         var cursor: JSONValue?
         var seenCursors: Set<JSONValue> = []
@@ -102,7 +105,12 @@ public actor MCPClient {
             let params: JSONValue? = cursor.map { ["cursor": $0] }
             lastResult = try await live.request("tools/list", params: params, options: RequestOptions(timeout: config.requestTimeout))
             for entry in lastResult["tools"]?.arrayValue ?? [] {
-                if let tool = MCPTool(server: config.name, json: entry) { collected.append(tool) }
+                guard let tool = MCPTool(server: config.name, json: entry) else { continue }
+                if let known = previous[tool.name], known == tool {
+                    collected.append(known)
+                } else {
+                    collected.append(tool)
+                }
             }
             cursor = lastResult["nextCursor"].flatMap { $0 == .null ? nil : $0 }
             // A server repeating a cursor would page forever.
