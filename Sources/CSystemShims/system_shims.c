@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #ifdef __linux__
+#include <sched.h>
 #include <sys/mman.h>
 #endif
 #include "system_shims.h"
@@ -68,4 +69,15 @@ void *memento_mremap_grow(void *old, size_t old_size, size_t new_size) {
   errno = ENOSYS;
   return MAP_FAILED;
 #endif
+}
+
+int memento_usable_cpus(void) {
+#ifdef __linux__
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    int count = CPU_COUNT(&set);
+    return count > 0 ? count : 1;
+  }
+#endif
+  return 1;
 }

@@ -72,6 +72,42 @@ struct FFITests {
         }
     }
 
+    /// A runner hands FFI tools the envelope as the host wrote it, and only the arguments the
+    /// signature names are parsed. Every reply and every refusal must be the in-process call's.
+    @Test func aRunnersEnvelopeGetsTheInProcessReply() throws {
+        let zlib = HostedSkill.ffi(try FFISkill(manifest: try decode(FFITests.zlib)))
+        let math = HostedSkill.ffi(try FFISkill(manifest: try decode(FFITests.libm)))
+        let hello = JSONValue.string(Data("hello".utf8).base64EncodedString())
+        let cases: [(HostedSkill, String, JSONValue)] = [
+            (zlib, "crc32", ["seed": 0, "data": hello]),
+            (zlib, "crc32", ["seed": 7, "data": "", "unused": ["deep": [1, 2, ["x": nil]]]]),
+            (zlib, "crc32", ["seed": -1, "data": ""]),
+            (zlib, "crc32", ["seed": 1.5, "data": ""]),
+            (zlib, "crc32", ["seed": 0, "data": "not base64!"]),
+            (zlib, "crc32", ["data": hello]),
+            (zlib, "crc32", [1, 2]),
+            (zlib, "crc32", "text"),
+            (zlib, "adler32", [:]),
+            (math, "ldexp", ["x": 1.5, "e": -2]),
+            (math, "ldexp", ["x": 1, "e": 2_147_483_648]),
+            (math, "cbrt", ["x": 27]),
+        ]
+        for (skill, tool, arguments) in cases {
+            let expected = try skill.call(ToolInvocation(tool: tool), arguments: arguments).output
+            let envelope = ToolInvocation(tool: tool).withEnvelope(arguments) { Array($0) }
+            #expect(try JSONValue.parse(bytes: try skill.serve(envelope)) == expected, "\(tool) \(arguments.encoded())")
+        }
+        // Members in another order, a repeated name (the last counts), escapes in a name.
+        let written = #"{"arguments":{"data":"","seed":5,"se\u0065d":0},"tool":"crc32"}"#
+        #expect(try JSONValue.parse(bytes: try zlib.serve(Array(written.utf8))) == ["result": 0])
+        // Envelopes that are not usable are the caller's error, as in a native skill.
+        for broken in [#"{"arguments":{}}"#, #"{"tool":7}"#, "[]", #"{"tool":"crc32","arguments":{"#] {
+            #expect(try JSONValue.parse(bytes: try zlib.serve(Array(broken.utf8)))["error"]?["code"] == "bad_request", "\(broken)")
+        }
+        // No arguments at all: each required one is reported missing.
+        #expect(try JSONValue.parse(bytes: try math.serve(Array(#"{"tool":"cbrt"}"#.utf8)))["error"]?["message"] == "cbrt: x is required")
+    }
+
     @Test func signaturesAndLibrariesAreCheckedAtLoad() throws {
         func loadError(_ manifest: JSONValue) throws -> FFIError? {
             let decoded = try decode(manifest)

@@ -79,7 +79,7 @@ struct RunnerTests {
     @Test func linesThatAreNotRequestsGetErrorsAndTheRunnerGoesOn() throws {
         let workspace = try PluginWorkspace()
         let child = try ChildProcess(executable: mementoBinary, arguments: ["runner", "--skill", try workspace.skill(named: "protocol")],
-                                     environment: ["SWIFT_BACKTRACE": "enable=no"], forwardStderr: false)
+                                     environment: ["SWIFT_BACKTRACE": "enable=no"], spin: .zero, forwardStderr: false)
         defer { _ = child.kill() }
         func next() throws -> JSONValue { try JSONValue.parse(bytes: try child.channel.readLine(deadline: .now + .seconds(20))) }
         func exchange(_ line: String) throws -> JSONValue {

@@ -38,4 +38,7 @@ int memento_memfd_is_sealed(int fd);
  * pages instead of copying them. MAP_FAILED on failure. */
 void *memento_mremap_grow(void *old, size_t old_size, size_t new_size);
 
+/* How many CPUs this process may run on (its affinity mask); 1 when that cannot be read. */
+int memento_usable_cpus(void);
+
 #endif

@@ -40,7 +40,9 @@ public struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
         self.literal = text
     }
 
-    public init<I: BinaryInteger>(_ value: I) { self.literal = String(value) }
+    /// Inlinable so that it is specialised where it is called: unspecialised, `String(value)`
+    /// takes the generic path, several times slower, on every tool call that returns a number.
+    @inlinable public init<I: BinaryInteger>(_ value: I) { self.literal = String(value) }
 
     /// Doubles that are whole and in the exactly-representable range keep a `.0` so they decode
     /// back as floats; non-finite values have no JSON form and become `null` at the call site.

@@ -41,11 +41,38 @@ public final class FFISkill: @unchecked Sendable {
         (try? FFISignature(spec))?.inputSchema
     }
 
+    /// `{"result": value}`, from arguments already parsed (an in-process call).
     public func call(tool: String, arguments: JSONValue) throws(FFIError) -> JSONValue {
+        let prepared = try self.prepared(tool)
+        guard case .object(let members) = arguments else { throw .invalidArgument(tool: tool, "arguments must be an object") }
+        return [FFISkill.resultKey: try serialised { () throws(FFIError) in try prepared.call(prepared.signature.arguments.map { members[$0.name] }) }]
+    }
+
+    /// The same reply as `call`, written as JSON text, from the arguments object as the caller
+    /// wrote it (a runner's call; nil when there were none). Only the members the signature
+    /// names are parsed.
+    public func reply(tool: String, arguments: UnsafeBufferPointer<UInt8>?) throws(FFIError) -> [UInt8] {
+        let prepared = try self.prepared(tool)
+        let values = try arguments.map { buffer throws(FFIError) in try prepared.values(in: buffer) }
+            ?? [JSONValue?](repeating: nil, count: prepared.signature.arguments.count)
+        let result = try serialised { () throws(FFIError) in try prepared.call(values) }
+        var reply = Array(#"{"\#(FFISkill.resultKey)":"#.utf8)
+        result.write(into: &reply)
+        reply.append(UInt8(ascii: "}"))
+        return reply
+    }
+
+    private static let resultKey = "result"
+
+    private func prepared(_ tool: String) throws(FFIError) -> PreparedTool {
         guard let prepared = tools[tool] else { throw .invalidArgument(tool: tool, "no such FFI tool in \(name)") }
+        return prepared
+    }
+
+    private func serialised<Value>(_ body: () throws(FFIError) -> Value) throws(FFIError) -> Value {
         lock.lock()
         defer { lock.unlock() }
-        return try prepared.call(arguments)
+        return try body()
     }
 }
 
@@ -55,9 +82,14 @@ private final class PreparedTool: @unchecked Sendable {
     let function: @convention(c) () -> Void
     let cif = UnsafeMutablePointer<ffi_cif>.allocate(capacity: 1)
     let types: UnsafeMutablePointer<UnsafeMutablePointer<ffi_type>?>
+    /// For an argument that carries a length (`length_of`), where its bytes argument is.
+    let lengthSources: [Int?]
 
     init(signature: FFISignature, function: UnsafeMutableRawPointer) throws(FFIError) {
         self.signature = signature
+        lengthSources = signature.arguments.map { argument in
+            argument.lengthOf.flatMap { target in signature.arguments.firstIndex { $0.name == target } }
+        }
         self.function = unsafeBitCast(function, to: (@convention(c) () -> Void).self)
         types = .allocate(capacity: max(signature.arguments.count, 1))
         for (index, argument) in signature.arguments.enumerated() { types[index] = argument.type.ffiType }
@@ -65,39 +97,61 @@ private final class PreparedTool: @unchecked Sendable {
         guard status == 0 else { throw .prepareFailed(tool: signature.tool, status: status) }
     }
 
-    func call(_ arguments: JSONValue) throws(FFIError) -> JSONValue {
+    /// The value of each of the signature's arguments, in its order, from a JSON object's text:
+    /// the last of a repeated name counts, as in a parse, and names the signature lacks are skipped.
+    func values(in arguments: UnsafeBufferPointer<UInt8>) throws(FFIError) -> [JSONValue?] {
         let tool = signature.tool
-        guard case .object(let values) = arguments else { throw .invalidArgument(tool: tool, "arguments must be an object") }
+        let names = signature.arguments
+        var found = [Range<Int>?](repeating: nil, count: names.count)
+        guard arguments.first == UInt8(ascii: "{") else { throw .invalidArgument(tool: tool, "arguments must be an object") }
+        do throws(JSONParseError) {
+            try JSONValue.validate(arguments) { name, value in
+                if let index = names.firstIndex(where: { name.elementsEqual($0.name.utf8) }) { found[index] = value }
+            }
+            var values = [JSONValue?](repeating: nil, count: names.count)
+            for (index, range) in found.enumerated() {
+                if let range { values[index] = try JSONValue.parse(UnsafeBufferPointer(rebasing: arguments[range])) }
+            }
+            return values
+        } catch {
+            throw .invalidArgument(tool: tool, "arguments are not JSON: \(error)")
+        }
+    }
+
+    /// Calls the function with `values`, the value of each of the signature's arguments in its
+    /// order; returns its result.
+    func call(_ values: [JSONValue?]) throws(FFIError) -> JSONValue {
+        let tool = signature.tool
+        let arguments = signature.arguments
         // One 8-byte slot per argument, and the buffers that string/bytes slots point to.
-        let slots = UnsafeMutableRawPointer.allocate(byteCount: 8 * max(signature.arguments.count, 1), alignment: 8)
-        let pointers = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: max(signature.arguments.count, 1))
+        let slots = UnsafeMutableRawPointer.allocate(byteCount: 8 * max(arguments.count, 1), alignment: 8)
+        let pointers = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: max(arguments.count, 1))
         var owned: [UnsafeMutableRawPointer] = []
         defer {
             owned.forEach { $0.deallocate() }
             pointers.deallocate()
             slots.deallocate()
         }
-        var byteLengths: [String: Int] = [:]
-        for argument in signature.arguments where argument.type == .bytes {
-            guard let text = values[argument.name]?.stringValue, let data = Data(base64Encoded: text) else {
+        var byteLengths = [Int](repeating: 0, count: arguments.count)
+        for (index, argument) in arguments.enumerated() where argument.type == .bytes {
+            guard let text = values[index]?.stringValue, let data = Data(base64Encoded: text) else {
                 throw .invalidArgument(tool: tool, "\(argument.name) must be base64 text")
             }
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(data.count, 1), alignment: 8)
             data.copyBytes(to: buffer.assumingMemoryBound(to: UInt8.self), count: data.count)
             owned.append(buffer)
-            byteLengths[argument.name] = data.count
-            let index = signature.arguments.firstIndex { $0.name == argument.name } ?? 0
+            byteLengths[index] = data.count
             (slots + 8 * index).storeBytes(of: buffer, as: UnsafeMutableRawPointer.self)
         }
-        for (index, argument) in signature.arguments.enumerated() {
+        for (index, argument) in arguments.enumerated() {
             let slot = slots + 8 * index
             pointers[index] = slot
             if argument.type == .bytes { continue }
-            if let target = argument.lengthOf {
-                try store(.number(JSONNumber(byteLengths[target] ?? 0)), argument, into: slot)
+            if argument.lengthOf != nil {
+                try store(.number(JSONNumber(lengthSources[index].map { byteLengths[$0] } ?? 0)), argument, into: slot)
                 continue
             }
-            guard let value = values[argument.name] else { throw .invalidArgument(tool: tool, "\(argument.name) is required") }
+            guard let value = values[index] else { throw .invalidArgument(tool: tool, "\(argument.name) is required") }
             if argument.type == .string {
                 guard let text = value.stringValue else { throw .invalidArgument(tool: tool, "\(argument.name) must be a string") }
                 guard !text.utf8.contains(0) else { throw .invalidArgument(tool: tool, "\(argument.name) contains a NUL character, which a C string cannot carry") }
@@ -114,7 +168,7 @@ private final class PreparedTool: @unchecked Sendable {
         defer { result.deallocate() }
         result.storeBytes(of: UInt64(0), as: UInt64.self)
         ffi_call(cif, function, result, pointers)
-        return ["result": PreparedTool.load(signature.returns, from: result)]
+        return PreparedTool.load(signature.returns, from: result)
     }
 
     /// Writes a scalar JSON value into its slot at the C type's width, refusing anything that

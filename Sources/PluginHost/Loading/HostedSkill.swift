@@ -52,30 +52,42 @@ enum HostedSkill {
     private static func call(_ skill: FFISkill, tool: String, arguments: JSONValue) throws(ToolCallError) -> ToolResult {
         do {
             return ToolResult(output: try skill.call(tool: tool, arguments: arguments))
-        } catch .invalidArgument(_, let problem) {
-            return ToolResult.failure(code: "invalid_arguments", message: "\(tool): \(problem)")
         } catch {
-            throw .ffi(error)
+            return try refusal(error, tool: tool)
         }
     }
 
-    /// A runner's invoke: `envelope` is the request as the host wrote it. A native skill gets
-    /// those very bytes; FFI tools, which take JSON values, get them parsed.
-    func serve(_ envelope: [UInt8]) throws(ToolCallError) -> ToolResult {
+    /// A runner's invoke: `envelope` is the request as the host wrote it; the reply is JSON on
+    /// one line. A native skill gets those very bytes; FFI tools take its tool and arguments
+    /// members, and only the arguments their signature names are parsed.
+    func serve(_ envelope: [UInt8]) throws(ToolCallError) -> [UInt8] {
         switch self {
         case .native(let plugin):
             do {
-                return try plugin.invoke(envelope)
+                return try plugin.invoke(envelope).encoded
             } catch {
                 throw .plugin(error)
             }
         case .ffi(let skill):
-            let request = (try? JSONValue.parse(bytes: envelope)) ?? .null
-            guard let tool = request["tool"]?.stringValue else {
-                return ToolResult.failure(code: "bad_request", message: "expected {\"tool\": NAME, \"arguments\": {…}}")
+            let members = try? RunnerProtocol.members(["tool", "arguments"], of: envelope)
+            guard let members, let tool = members[0].flatMap({ (try? JSONValue.parse(bytes: envelope[$0]))?.stringValue }) else {
+                return ToolResult.failure(code: "bad_request", message: "expected {\"tool\": NAME, \"arguments\": {…}}").encoded
             }
-            return try HostedSkill.call(skill, tool: tool, arguments: request["arguments"] ?? [:])
+            do {
+                return try envelope.withUnsafeBufferPointer { buffer throws(FFIError) in
+                    try skill.reply(tool: tool, arguments: members[1].map { UnsafeBufferPointer(rebasing: buffer[$0]) })
+                }
+            } catch {
+                return try HostedSkill.refusal(error, tool: tool).encoded
+            }
         }
+    }
+
+    /// An FFI tool's refusal of the caller's arguments is an error reply, like a native skill's:
+    /// they are the caller's mistake rather than the host's. Any other failure is thrown.
+    private static func refusal(_ error: FFIError, tool: String) throws(ToolCallError) -> ToolResult {
+        guard case .invalidArgument(_, let problem) = error else { throw .ffi(error) }
+        return ToolResult.failure(code: "invalid_arguments", message: "\(tool): \(problem)")
     }
 
     /// Ends the instance before the runner exits; FFI tools hold no instance.

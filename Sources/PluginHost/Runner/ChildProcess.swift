@@ -18,7 +18,7 @@ final class ChildProcess: @unchecked Sendable {
 
     struct SpawnError: Error { let reason: String }
 
-    init(executable: String, arguments: [String], environment: [String: String], forwardStderr: Bool) throws(SpawnError) {
+    init(executable: String, arguments: [String], environment: [String: String], spin: Duration, forwardStderr: Bool) throws(SpawnError) {
         // A runner that dies while the host writes to it must be an EPIPE, not a host-killing SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         let spawned: SpawnedProcess
@@ -27,7 +27,7 @@ final class ChildProcess: @unchecked Sendable {
         case .failure(let failure): throw SpawnError(reason: "cannot start \(executable): \(failure)")
         }
         pid = spawned.pid
-        channel = LineChannel(input: spawned.stdout, output: spawned.stdin)
+        channel = LineChannel(input: spawned.stdout, output: spawned.stdin, spin: spin)
         stderrTail = StderrDrain(fd: spawned.stderr, forward: forwardStderr)
     }
 

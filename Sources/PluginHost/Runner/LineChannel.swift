@@ -18,43 +18,83 @@ final class LineChannel {
 
     let input: Int32
     let output: Int32
+    /// How long a read polls before it sleeps (`SpinWait`); zero sleeps at once.
+    let spin: Duration
+    /// Bytes read and not yet returned start at `start`: lines are taken from the front without
+    /// moving the rest, which would cost the whole buffer per line when lines arrive together.
     private var buffer: [UInt8] = []
+    private var start = 0
     private var scanned = 0
     /// Reused for every read(2), so a line costs no fresh 64 KiB allocation.
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
-    init(input: Int32, output: Int32) {
+    init(input: Int32, output: Int32, spin: Duration = .zero) {
         self.input = input
         self.output = output
+        self.spin = spin
+        // Polling reads must not block; the input is this channel's alone (a pipe from its peer).
+        if spin > .zero { _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK) }
     }
 
     /// The next line without its newline. `deadline` nil waits forever.
     func readLine(deadline: ContinuousClock.Instant? = nil) throws(Failure) -> [UInt8] {
         while true {
             if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
-                let line = Array(buffer[..<newline])
-                buffer.removeSubrange(...newline)
-                scanned = 0
+                let line = Array(buffer[start..<newline])
+                start = newline + 1
+                scanned = start
+                if start == buffer.count {
+                    buffer.removeAll(keepingCapacity: true)
+                    start = 0
+                    scanned = 0
+                }
                 return line
+            }
+            if start > 0 {
+                buffer.removeSubrange(..<start)
+                start = 0
             }
             scanned = buffer.count
             guard buffer.count <= LineChannel.maximumLineLength else { throw .lineTooLong }
-            if let deadline { try wait(until: deadline) }
-            let count = chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .io(String(cString: strerror(errno)))
-            }
+            let count = try fill(deadline: deadline)
             if count == 0 { throw .endOfStream }
             buffer.append(contentsOf: chunk[..<count])
         }
     }
 
-    private func wait(until deadline: ContinuousClock.Instant) throws(Failure) {
+    /// One read(2) into `chunk`: how many bytes came, 0 at the end of the stream. With a `spin`
+    /// window the input is non-blocking and is read over and over until bytes come or the
+    /// window ends; only then does the reader sleep, until input or `deadline`.
+    private func fill(deadline: ContinuousClock.Instant?) throws(Failure) -> Int {
+        if spin > .zero {
+            let end = ContinuousClock.now + spin
+            repeat {
+                let count = readChunk()
+                if count >= 0 { return count }
+                guard errno == EAGAIN || errno == EINTR else { throw .io(String(cString: strerror(errno))) }
+            } while ContinuousClock.now < end
+        }
         while true {
-            let left = ContinuousClock.now.duration(to: deadline)
-            guard left > .zero else { throw .timedOut }
-            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            if deadline != nil || spin > .zero { try wait(until: deadline) }
+            let count = readChunk()
+            if count >= 0 { return count }
+            guard errno == EAGAIN || errno == EINTR else { throw .io(String(cString: strerror(errno))) }
+        }
+    }
+
+    private func readChunk() -> Int {
+        chunk.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
+    }
+
+    /// Sleeps until the input is readable (or at its end), or throws `.timedOut` at `deadline`.
+    private func wait(until deadline: ContinuousClock.Instant?) throws(Failure) {
+        while true {
+            var milliseconds: Int32 = -1
+            if let deadline {
+                let left = ContinuousClock.now.duration(to: deadline)
+                guard left > .zero else { throw .timedOut }
+                milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            }
             var poller = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
             let ready = poll(&poller, 1, milliseconds)
             if ready > 0 { return }

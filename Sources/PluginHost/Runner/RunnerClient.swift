@@ -5,6 +5,8 @@ import MementoCore
 public struct RunnerConfiguration: Sendable {
     public var executable: String
     public var arguments: [String]
+    /// The runner's environment. `MEMENTO_RUNNER_SPIN_US` here sets how long both sides poll
+    /// the pipes before they sleep (`SpinWait`).
     public var environment: [String: String]
     /// Each call's deadline; past it the runner is SIGKILLed.
     public var callTimeout: Duration = .seconds(30)
@@ -116,9 +118,13 @@ public final class RunnerClient: @unchecked Sendable {
             let delay = min(configuration.backoffMax, configuration.backoffBase * (1 << min(recent - 1, 16)))
             Thread.sleep(forTimeInterval: delay.inSeconds)
         }
+        // A setting the person got wrong is not the skill's fault: no crash is recorded for it.
+        guard let spin = SpinWait.requested(in: configuration.environment) else {
+            throw .startFailed(skill: skill, reason: "\(SpinWait.environmentKey) must be a whole number of microseconds (0 turns polling off), not '\(configuration.environment[SpinWait.environmentKey] ?? "")'")
+        }
         starts += 1
         do {
-            let started = try RunnerProcess(skill: skill, configuration: configuration)
+            let started = try RunnerProcess(skill: skill, configuration: configuration, spin: spin)
             process = started
             return started
         } catch .refused(let skill, let message) {

@@ -11,11 +11,14 @@ final class RunnerProcess {
     private(set) var ready: JSONValue = .null
     private var nextID = 1
 
-    init(skill: String, configuration: RunnerConfiguration) throws(RunnerError) {
+    /// `spin` is the polling window both sides use (`SpinWait`); the runner learns it from its environment.
+    init(skill: String, configuration: RunnerConfiguration, spin: Duration) throws(RunnerError) {
         self.skill = skill
+        var environment = configuration.environment
+        environment[SpinWait.environmentKey] = SpinWait.environmentValue(spin)
         do {
-            child = try ChildProcess(executable: configuration.executable, arguments: configuration.arguments,
-                                     environment: configuration.environment, forwardStderr: configuration.forwardStderr)
+            child = try ChildProcess(executable: configuration.executable, arguments: configuration.arguments, environment: environment,
+                                     spin: SpinWait.window(spin, cpus: SpinWait.usableCPUs), forwardStderr: configuration.forwardStderr)
         } catch {
             throw .startFailed(skill: skill, reason: error.reason)
         }

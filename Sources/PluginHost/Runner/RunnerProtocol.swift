@@ -24,9 +24,16 @@ enum RunnerProtocol {
     /// buffer: it is on every call's path.
     static func withRequest<Result, Failure: Error>(id: Int, _ invocation: ToolInvocation, arguments: JSONValue,
                                                     _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
-        try invocation.withEnvelope(arguments, framedBy: Array(#"{"id":\#(id),"jsonrpc":"2.0","method":"\#(invoke)","params":"#.utf8),
-                                    and: Array("}\n".utf8), body)
+        var prefix = requestStart
+        prefix.reserveCapacity(requestStart.count + 20 + requestMiddle.count + invocation.headCount)
+        prefix.append(contentsOf: String(id).utf8)
+        prefix.append(contentsOf: requestMiddle)
+        return try invocation.withEnvelope(arguments, framedBy: prefix, and: requestEnd, body)
     }
+
+    private static let requestStart = Array(#"{"id":"#.utf8)
+    private static let requestMiddle = Array(#","jsonrpc":"2.0","method":"\#(invoke)","params":"#.utf8)
+    private static let requestEnd = Array("}\n".utf8)
 
     /// The reply line to an invoke, with the tool's reply (JSON on one line) spliced in as it is.
     /// `id` is the request's id as it was written.
@@ -92,7 +99,8 @@ struct RunnerReply {
 
     init(_ line: [UInt8]) throws(JSONParseError) {
         let found = try RunnerProtocol.members(["id", "result", "error"], of: line)
-        id = found[0].flatMap { (try? JSONValue.parse(bytes: line[$0]))?.int64Value }
+        // The host writes each id as a plain integer, and a runner repeats it as written.
+        id = found[0].flatMap { Int64(String(decoding: line[$0], as: UTF8.self)) }
         result = try found[1].map { range throws(JSONParseError) in try ToolResult(checking: Array(line[range])) }
         errorMessage = found[2].map { range in
             let value = try? JSONValue.parse(bytes: line[range])
@@ -137,10 +145,14 @@ public struct ToolInvocation: Sendable {
     }
 
     /// The same, between what frames it (the runner's request line).
-    func withEnvelope<Result, Failure: Error>(_ arguments: JSONValue, framedBy prefix: [UInt8], and suffix: [UInt8],
+    func withEnvelope<Result, Failure: Error>(_ arguments: JSONValue, framedBy prefix: consuming [UInt8], and suffix: [UInt8],
                                               _ body: (UnsafeRawBufferPointer) throws(Failure) -> Result) throws(Failure) -> Result {
-        try arguments.withCompactEncoding(prefix: prefix + head, suffix: ToolInvocation.tail + suffix, body)
+        prefix.append(contentsOf: head)
+        return try arguments.withCompactEncoding(prefix: prefix, suffix: ToolInvocation.tail + suffix, body)
     }
+
+    /// How many bytes precede the arguments, for a caller that reserves room for the envelope.
+    var headCount: Int { head.count }
 
     private static let tail = Array("}".utf8)
 }

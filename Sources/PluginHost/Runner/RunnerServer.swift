@@ -21,7 +21,9 @@ public enum RunnerServer {
         close(null)
         _ = fcntl(input, F_SETFD, FD_CLOEXEC)
         _ = fcntl(output, F_SETFD, FD_CLOEXEC)
-        let channel = LineChannel(input: input, output: output)
+        // The host names its polling window; a runner started by hand without it uses the default.
+        let spin = SpinWait.requested(in: ProcessInfo.processInfo.environment) ?? SpinWait.defaultWindow
+        let channel = LineChannel(input: input, output: output, spin: SpinWait.window(spin, cpus: SpinWait.usableCPUs))
 
         let skill: HostedSkill
         do {
@@ -63,7 +65,7 @@ public enum RunnerServer {
                     continue
                 }
                 do {
-                    send(RunnerProtocol.result(id: request.id, try skill.serve(params).encoded), on: channel)
+                    send(RunnerProtocol.result(id: request.id, try skill.serve(params)), on: channel)
                 } catch {
                     send(RunnerProtocol.error(id: request.id, code: -32603, message: error.description), on: channel)
                 }

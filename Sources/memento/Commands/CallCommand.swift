@@ -11,7 +11,9 @@ struct CallCommand: ParsableCommand {
         discussion: """
             Native skills run in a runner process by default: a crash or hang in the skill ends
             the runner, not memento. --in-process loads the skill into memento itself, which is
-            faster but lets a crash end memento: use it only for skills you trust.
+            faster but lets a crash end memento: use it only for skills you trust. Both sides
+            poll the runner's pipes for 100 µs before they sleep; MEMENTO_RUNNER_SPIN_US sets
+            that window (0 turns it off).
 
             Each skill gets its settings from HOME/settings.json, an object with one object per
             skill: what the first-party tools may touch, for example
