@@ -121,34 +121,44 @@ private final class PreparedTool: @unchecked Sendable {
     /// Calls the function with `values`, the value of each of the signature's arguments in its
     /// order; returns its result.
     func call(_ values: [JSONValue?]) throws(FFIError) -> JSONValue {
+        // Per argument, live for the call only: its 8-byte slot, a pointer to the slot (libffi's
+        // argument array), and the byte length of a bytes argument.
+        let count = max(signature.arguments.count, 1)
+        return try withUnsafeTemporaryAllocation(byteCount: 24 * count, alignment: 8) { scratch throws(FFIError) in
+            guard let base = scratch.baseAddress else { return .null }
+            base.initializeMemory(as: UInt8.self, repeating: 0, count: 24 * count)
+            return try call(values, slots: base, pointers: (base + 8 * count).assumingMemoryBound(to: UnsafeMutableRawPointer?.self),
+                            byteLengths: (base + 16 * count).assumingMemoryBound(to: Int.self))
+        }
+    }
+
+    private func call(_ values: [JSONValue?], slots: UnsafeMutableRawPointer, pointers: UnsafeMutablePointer<UnsafeMutableRawPointer?>,
+                      byteLengths: UnsafeMutablePointer<Int>) throws(FFIError) -> JSONValue {
         let tool = signature.tool
         let arguments = signature.arguments
-        // One 8-byte slot per argument, and the buffers that string/bytes slots point to.
-        let slots = UnsafeMutableRawPointer.allocate(byteCount: 8 * max(arguments.count, 1), alignment: 8)
-        let pointers = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: max(arguments.count, 1))
-        var owned: [UnsafeMutableRawPointer] = []
+        // String and bytes slots point to buffers of their own; the slots start zeroed, so one
+        // that was never filled frees nothing.
         defer {
-            owned.forEach { $0.deallocate() }
-            pointers.deallocate()
-            slots.deallocate()
+            for (index, argument) in arguments.enumerated() where argument.type == .string || argument.type == .bytes {
+                (slots + 8 * index).load(as: UnsafeMutableRawPointer?.self)?.deallocate()
+            }
         }
-        var byteLengths = [Int](repeating: 0, count: arguments.count)
         for (index, argument) in arguments.enumerated() where argument.type == .bytes {
             guard let text = values[index]?.stringValue, let data = Data(base64Encoded: text) else {
                 throw .invalidArgument(tool: tool, "\(argument.name) must be base64 text")
             }
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: max(data.count, 1), alignment: 8)
             data.copyBytes(to: buffer.assumingMemoryBound(to: UInt8.self), count: data.count)
-            owned.append(buffer)
-            byteLengths[index] = data.count
             (slots + 8 * index).storeBytes(of: buffer, as: UnsafeMutableRawPointer.self)
+            byteLengths[index] = data.count
         }
         for (index, argument) in arguments.enumerated() {
             let slot = slots + 8 * index
             pointers[index] = slot
             if argument.type == .bytes { continue }
             if argument.lengthOf != nil {
-                try store(.number(JSONNumber(lengthSources[index].map { byteLengths[$0] } ?? 0)), argument, into: slot)
+                let length = lengthSources[index].map { byteLengths[$0] } ?? 0
+                try storeInteger(signed: Int64(length), unsigned: UInt64(length), shown: String(length), argument, into: slot)
                 continue
             }
             guard let value = values[index] else { throw .invalidArgument(tool: tool, "\(argument.name) is required") }
@@ -157,18 +167,18 @@ private final class PreparedTool: @unchecked Sendable {
                 guard !text.utf8.contains(0) else { throw .invalidArgument(tool: tool, "\(argument.name) contains a NUL character, which a C string cannot carry") }
                 let buffer = UnsafeMutableRawPointer.allocate(byteCount: text.utf8.count + 1, alignment: 1)
                 buffer.initializeMemory(as: UInt8.self, from: Array(text.utf8) + [0], count: text.utf8.count + 1)
-                owned.append(buffer)
                 slot.storeBytes(of: buffer, as: UnsafeMutableRawPointer.self)
             } else {
                 try store(value, argument, into: slot)
             }
         }
         // libffi widens integer returns narrower than a register to ffi_arg (8 bytes).
-        let result = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
-        defer { result.deallocate() }
-        result.storeBytes(of: UInt64(0), as: UInt64.self)
-        ffi_call(cif, function, result, pointers)
-        return PreparedTool.load(signature.returns, from: result)
+        return withUnsafeTemporaryAllocation(byteCount: 16, alignment: 16) { result in
+            guard let base = result.baseAddress else { return .null }
+            base.storeBytes(of: UInt64(0), as: UInt64.self)
+            ffi_call(cif, function, base, pointers)
+            return PreparedTool.load(signature.returns, from: base)
+        }
     }
 
     /// Writes a scalar JSON value into its slot at the C type's width, refusing anything that
@@ -187,29 +197,37 @@ private final class PreparedTool: @unchecked Sendable {
             guard let flag = value.boolValue else { throw .invalidArgument(tool: tool, "\(argument.name) must be true or false") }
             slot.storeBytes(of: Int32(flag ? 1 : 0), as: Int32.self)
         default:
-            guard case .number(let number) = value, number.isInteger, let bounds = argument.type.integerBounds else {
-                throw .invalidArgument(tool: tool, "\(argument.name) must be an integer")
+            guard case .number(let number) = value, number.isInteger else { throw .invalidArgument(tool: tool, "\(argument.name) must be an integer") }
+            let signed = argument.type.isSigned
+            try storeInteger(signed: signed ? number.int64Value : nil, unsigned: signed ? nil : number.uint64Value, shown: number.literal, argument, into: slot)
+        }
+    }
+
+    /// Writes an integer into its slot at the C type's width, refusing one outside the type's
+    /// range. `signed` or `unsigned`, whichever the type is, holds the value (nil when it does not
+    /// fit 64 bits); `shown` names it in the error.
+    private func storeInteger(signed: Int64?, unsigned: UInt64?, shown: @autoclosure () -> String,
+                              _ argument: FFISignature.Argument, into slot: UnsafeMutableRawPointer) throws(FFIError) {
+        guard let bounds = argument.type.integerBounds else { throw .invalidArgument(tool: signature.tool, "\(argument.name) must be an integer") }
+        // Built only when it is thrown: rendering the bounds costs more than the call.
+        func outOfRange() -> FFIError {
+            .invalidArgument(tool: signature.tool, "\(argument.name) = \(shown()) is outside \(argument.type.rawValue) [\(bounds.minimum), \(bounds.maximum)]")
+        }
+        if argument.type.isSigned {
+            guard let wide = signed, wide >= bounds.minimum, wide <= Int64(clamping: bounds.maximum) else { throw outOfRange() }
+            switch argument.type {
+            case .int8: slot.storeBytes(of: Int8(wide), as: Int8.self)
+            case .int16: slot.storeBytes(of: Int16(wide), as: Int16.self)
+            case .int32: slot.storeBytes(of: Int32(wide), as: Int32.self)
+            default: slot.storeBytes(of: wide, as: Int64.self)
             }
-            // Built only when it is thrown: rendering the bounds costs more than the call.
-            func outOfRange() -> FFIError {
-                .invalidArgument(tool: tool, "\(argument.name) = \(number.literal) is outside \(argument.type.rawValue) [\(bounds.minimum), \(bounds.maximum)]")
-            }
-            if argument.type.isSigned {
-                guard let wide = number.int64Value, wide >= bounds.minimum, wide <= Int64(clamping: bounds.maximum) else { throw outOfRange() }
-                switch argument.type {
-                case .int8: slot.storeBytes(of: Int8(wide), as: Int8.self)
-                case .int16: slot.storeBytes(of: Int16(wide), as: Int16.self)
-                case .int32: slot.storeBytes(of: Int32(wide), as: Int32.self)
-                default: slot.storeBytes(of: wide, as: Int64.self)
-                }
-            } else {
-                guard let wide = number.uint64Value, wide <= bounds.maximum else { throw outOfRange() }
-                switch argument.type {
-                case .uint8: slot.storeBytes(of: UInt8(wide), as: UInt8.self)
-                case .uint16: slot.storeBytes(of: UInt16(wide), as: UInt16.self)
-                case .uint32: slot.storeBytes(of: UInt32(wide), as: UInt32.self)
-                default: slot.storeBytes(of: wide, as: UInt64.self)
-                }
+        } else {
+            guard let wide = unsigned, wide <= bounds.maximum else { throw outOfRange() }
+            switch argument.type {
+            case .uint8: slot.storeBytes(of: UInt8(wide), as: UInt8.self)
+            case .uint16: slot.storeBytes(of: UInt16(wide), as: UInt16.self)
+            case .uint32: slot.storeBytes(of: UInt32(wide), as: UInt32.self)
+            default: slot.storeBytes(of: wide, as: UInt64.self)
             }
         }
     }

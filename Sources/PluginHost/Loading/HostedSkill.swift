@@ -69,7 +69,7 @@ enum HostedSkill {
                 throw .plugin(error)
             }
         case .ffi(let skill):
-            let members = try? RunnerProtocol.members(["tool", "arguments"], of: envelope)
+            let members = try? RunnerProtocol.members(HostedSkill.envelopeMembers, of: envelope)
             guard let members, let tool = members[0].flatMap({ (try? JSONValue.parse(bytes: envelope[$0]))?.stringValue }) else {
                 return ToolResult.failure(code: "bad_request", message: "expected {\"tool\": NAME, \"arguments\": {…}}").encoded
             }
@@ -82,6 +82,8 @@ enum HostedSkill {
             }
         }
     }
+
+    private static let envelopeMembers: [StaticString] = ["tool", "arguments"]
 
     /// An FFI tool's refusal of the caller's arguments is an error reply, like a native skill's:
     /// they are the caller's mistake rather than the host's. Any other failure is thrown.

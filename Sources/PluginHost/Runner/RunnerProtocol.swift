@@ -35,17 +35,20 @@ enum RunnerProtocol {
     private static let requestMiddle = Array(#","jsonrpc":"2.0","method":"\#(invoke)","params":"#.utf8)
     private static let requestEnd = Array("}\n".utf8)
 
-    /// The reply line to an invoke, with the tool's reply (JSON on one line) spliced in as it is.
-    /// `id` is the request's id as it was written.
+    /// The reply line to an invoke, newline included, with the tool's reply (JSON on one line)
+    /// spliced in as it is. `id` is the request's id as it was written.
     static func result(id: [UInt8], _ reply: [UInt8]) -> [UInt8] {
-        var line = Array(#"{"id":"#.utf8)
-        line.reserveCapacity(48 + id.count + reply.count)
+        var line = resultStart
+        line.reserveCapacity(resultStart.count + id.count + resultMiddle.count + reply.count + 2)
         line.append(contentsOf: id)
-        line.append(contentsOf: #","jsonrpc":"2.0","result":"#.utf8)
+        line.append(contentsOf: resultMiddle)
         line.append(contentsOf: reply)
-        line.append(UInt8(ascii: "}"))
+        line.append(contentsOf: "}\n".utf8)
         return line
     }
+
+    private static let resultStart = Array(#"{"id":"#.utf8)
+    private static let resultMiddle = Array(#","jsonrpc":"2.0","result":"#.utf8)
 
     /// Checks `line` and finds where the value of each of `names` lies among its top-level
     /// members (the last of a repeated name), nil for a name it does not have.
@@ -82,11 +85,17 @@ struct RunnerRequest {
 
     /// Nil when the line is not one JSON value.
     init?(_ line: [UInt8]) {
-        guard let found = try? RunnerProtocol.members(["id", "method", "params"], of: line) else { return nil }
+        guard let found = try? RunnerProtocol.members(RunnerRequest.members, of: line) else { return nil }
         id = found[0].map { Array(line[$0]) } ?? RunnerProtocol.null
-        method = found[1].flatMap { (try? JSONValue.parse(bytes: line[$0]))?.stringValue }
+        method = found[1].flatMap { range in
+            // The host writes "invoke" plainly on every call; anything else is parsed.
+            line[range].elementsEqual(RunnerRequest.invokeAsWritten) ? RunnerProtocol.invoke : (try? JSONValue.parse(bytes: line[range]))?.stringValue
+        }
         params = found[2].map { Array(line[$0]) }
     }
+
+    private static let members: [StaticString] = ["id", "method", "params"]
+    private static let invokeAsWritten = Array(#""\#(RunnerProtocol.invoke)""#.utf8)
 }
 
 /// The runner's answer to one invoke, split like a request: the result stays the text the
@@ -97,8 +106,10 @@ struct RunnerReply {
     /// The JSON-RPC error's message, when the runner refused the request itself.
     let errorMessage: String?
 
+    private static let members: [StaticString] = ["id", "result", "error"]
+
     init(_ line: [UInt8]) throws(JSONParseError) {
-        let found = try RunnerProtocol.members(["id", "result", "error"], of: line)
+        let found = try RunnerProtocol.members(RunnerReply.members, of: line)
         // The host writes each id as a plain integer, and a runner repeats it as written.
         id = found[0].flatMap { Int64(String(decoding: line[$0], as: UTF8.self)) }
         result = try found[1].map { range throws(JSONParseError) in try ToolResult(checking: Array(line[range])) }

@@ -65,7 +65,7 @@ public enum RunnerServer {
                     continue
                 }
                 do {
-                    send(RunnerProtocol.result(id: request.id, try skill.serve(params)), on: channel)
+                    send(frame: RunnerProtocol.result(id: request.id, try skill.serve(params)), on: channel)
                 } catch {
                     send(RunnerProtocol.error(id: request.id, code: -32603, message: error.description), on: channel)
                 }
@@ -85,5 +85,16 @@ public enum RunnerServer {
     private static func send(_ line: [UInt8], on channel: LineChannel) {
         // A host that went away will be noticed by the next read; nothing to do here.
         _ = try? channel.writeLine(line)
+    }
+
+    /// A line that already ends with its newline.
+    private static func send(frame: [UInt8], on channel: LineChannel) {
+        frame.withUnsafeBytes { bytes in
+            do {
+                try channel.write(frame: bytes)
+            } catch {
+                // As above: the next read notices a host that went away.
+            }
+        }
     }
 }
