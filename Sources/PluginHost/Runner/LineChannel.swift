@@ -58,6 +58,8 @@ final class LineChannel {
             guard buffer.count <= LineChannel.maximumLineLength else { throw .lineTooLong }
             let count = try fill(deadline: deadline)
             if count == 0 { throw .endOfStream }
+            // Most reads bring exactly one whole line: it goes out without passing through the buffer.
+            if buffer.isEmpty, chunk[count - 1] == 0x0A, !chunk[..<(count - 1)].contains(0x0A) { return Array(chunk[..<(count - 1)]) }
             buffer.append(contentsOf: chunk[..<count])
         }
     }
