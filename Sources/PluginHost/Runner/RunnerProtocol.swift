@@ -4,7 +4,7 @@ import MementoCore
 ///
 /// - runner → host, first line: `{"method":"ready","params":{"abi":"1.0","protocol":1,"name":…,"version":…,"pid":…}}`,
 ///   or `{"method":"failed","params":{"message":…}}` when the skill could not be loaded.
-/// - host → runner: `{"id":N,"method":"invoke","params":{"tool":…,"arguments":{…},"settings":{…}}}`; the
+/// - host → runner: `{"id":N,"method":"invoke","params":{"tool":…,"settings":{…},"arguments":{…}}}`; the
 ///   runner answers `{"id":N,"result":<the plugin's JSON reply>}` or a JSON-RPC `error` when the
 ///   request itself was unusable.
 /// - host → runner: `{"method":"shutdown"}`, or EOF on its stdin: destroy the instance and exit 0.

@@ -93,7 +93,7 @@ public enum RunnerServer {
             do {
                 try channel.write(frame: bytes)
             } catch {
-                // As above: the next read notices a host that went away.
+                // A host that went away is noticed by the next read.
             }
         }
     }

@@ -4,7 +4,7 @@ import CSystemShims
 ///
 /// A call through a runner is two hand-offs between processes. When the reader sleeps, each
 /// hand-off wakes a halted CPU; on a VM that costs tens of µs, far more than the call itself
-/// (`make bench` measured 80 to 100 µs a round trip here, against 11 µs with polling). So both
+/// (`make bench` measured 80 to 100 µs a round trip here, against 5 to 7 µs with polling). So both
 /// sides first poll their pipe for a short window: the host while it waits for a reply, the
 /// runner after each reply, for the next request. Past the window they block as before, so an
 /// idle runner costs nothing and a slow tool costs at most one window of CPU.
