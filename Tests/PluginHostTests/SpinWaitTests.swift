@@ -45,6 +45,25 @@ struct SpinWaitTests {
         #expect(throws: LineChannel.Failure.endOfStream) { try reader.readLine(deadline: .now + .seconds(5)) }
     }
 
+    /// Only a pipe is made non-blocking for polling: a terminal or a file is shared with others.
+    @Test func onlyAPipeIsPolled() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("spin-\(UUID().uuidString)").path
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("one\n".utf8)))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let fd = open(file, O_RDONLY)
+        defer { close(fd) }
+        let channel = LineChannel(input: fd, output: -1, spin: .microseconds(100))
+        #expect(channel.spin == .zero)
+        #expect(fcntl(fd, F_GETFL) & O_NONBLOCK == 0)
+        #expect(String(decoding: try channel.readLine(), as: UTF8.self) == "one")
+
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        defer { close(fds[0]); close(fds[1]) }
+        #expect(LineChannel(input: fds[0], output: -1, spin: .microseconds(100)).spin == .microseconds(100))
+        #expect(fcntl(fds[0], F_GETFL) & O_NONBLOCK != 0)
+    }
+
     /// With a 200 µs window, a caller waiting on a tool that takes 2 ms polls for 200 µs and then
     /// sleeps; the runner, idle after its reply, polls as briefly and then sleeps too.
     @Test func neitherSidePollsPastItsWindow() throws {

@@ -28,12 +28,17 @@ final class LineChannel {
     /// Reused for every read(2), so a line costs no fresh 64 KiB allocation.
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
+    /// `spin` applies only when the input is a pipe: polling reads must not block, and the flag
+    /// that makes them so belongs to the open file, which a terminal or a file shares with
+    /// whoever else has it open (a runner started by hand must not leave its shell's terminal
+    /// non-blocking). A runner's pipes are its and its host's alone.
     init(input: Int32, output: Int32, spin: Duration = .zero) {
         self.input = input
         self.output = output
-        self.spin = spin
-        // Polling reads must not block; the input is this channel's alone (a pipe from its peer).
-        if spin > .zero { _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK) }
+        var status = stat()
+        let isPipe = fstat(input, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO
+        self.spin = isPipe ? spin : .zero
+        if self.spin > .zero { _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK) }
     }
 
     /// The next line without its newline. `deadline` nil waits forever.
