@@ -27,10 +27,12 @@ let package = Package(
         // libcurl is loaded on first use (see curl_shims.c); only its headers are needed here.
         .target(name: "CCurlShims"),
         .systemLibrary(name: "CFFI", pkgConfig: "libffi", providers: [.apt(["libffi-dev"])]),
+        .systemLibrary(name: "CZlibShims", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "MementoCore",
             dependencies: [
                 "CSystemShims",
+                "CZlibShims",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

@@ -108,6 +108,25 @@ struct FileSystemSkillTests {
         #expect(try wrongType.call("fs.list", arguments: [:]).errorMessage?.contains("do not decode") == true)
     }
 
+    /// Paths are compared as the bytes the filesystem uses. As Swift Strings, a combining mark
+    /// after `/` hides the separator (`../\u{301}x` has no `..` Character component), and a
+    /// folder named in decomposed form equals the root's composed name.
+    @Test func unicodeCannotDisguiseAnEscape() throws {
+        let sandbox = try Sandbox()
+        let fs = try FirstParty.registry("fs", settings: sandbox.settings)
+        #expect(try fs.expectFailure("fs.write", ["path": "../\u{301}pwned.txt", "content": "pwned"]) == "outside_roots")
+        #expect(try fs.expectFailure("fs.write", ["path": "new/../../\u{301}pwned.txt", "content": "pwned", "create_directories": true]) == "outside_roots")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.base).sorted() == ["outside", "root"])
+        #expect(try fs.expectFailure("fs.glob", ["pattern": "../\u{301}*"]) == "invalid_arguments")
+
+        let composed = sandbox.base + "/caf\u{E9}", decomposed = sandbox.base + "/cafe\u{301}"
+        try FileManager.default.createDirectory(atPath: composed, withIntermediateDirectories: true)
+        try sandbox.write("secret.txt", "TOP SECRET", in: decomposed)
+        let cafe = try FirstParty.registry("fs", settings: ["roots": [.string(composed)]])
+        #expect(try cafe.expectFailure("fs.read", ["path": .string(decomposed + "/secret.txt")]) == "outside_roots")
+        #expect(try cafe.expectFailure("fs.list", ["path": .string(decomposed)]) == "outside_roots")
+    }
+
     @Test func behavesTheSameInARunner() throws {
         let sandbox = try Sandbox()
         try sandbox.write("a.txt", "one\ntwo\n")

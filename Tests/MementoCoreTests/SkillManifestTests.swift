@@ -222,6 +222,8 @@ struct SkillManifestTests {
          "entry", "inside the skill folder"),
         ("library nested ..", manifest(["kind": "native", "entry": ["library": "lib/../../x.so"], "abi": ["major": 1, "minor": 0]]),
          "entry", "inside the skill folder"),
+        ("library climbing behind a combining mark", manifest(["kind": "native", "entry": ["library": "../\u{301}x.so"], "abi": ["major": 1, "minor": 0]]),
+         "entry", "inside the skill folder"),
         ("absolute library", manifest(["kind": "native", "entry": ["library": "/usr/lib/x.so"], "abi": ["major": 1, "minor": 0]]),
          "entry", "inside the skill folder"),
         ("absolute command", manifest(["kind": "script", "entry": ["command": "/tmp/run"]]), "entry", "inside the skill folder"),

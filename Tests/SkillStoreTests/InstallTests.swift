@@ -122,6 +122,16 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: box.root + "/evil.sh"))
     }
 
+    /// A combining mark after the `/` makes `/\u{301}` one Swift Character; the filesystem still
+    /// sees `..` and climbs out of the staging folder unless names are checked as bytes.
+    @Test func zipSlipBehindACombiningMark() throws {
+        let box = try Sandbox()
+        let path = try box.archive("mark.skill", [.file("SKILL.md", Data("x".utf8)), .file("../\u{301}evil.sh", Data("boom".utf8))])
+        try expectRefusal(box, path) { Self.isTree($0) { if case .unsafePath = $0 { return true }; return false } }
+        let escaped = try FileManager.default.subpathsOfDirectory(atPath: box.root).filter { $0.hasSuffix("evil.sh") }
+        #expect(escaped.isEmpty, "written outside the skill: \(escaped)")
+    }
+
     @Test func absolutePath() throws {
         let box = try Sandbox()
         let path = try box.archive("absolute.skill", [.file("/tmp/memento-absolute-evil", Data("x".utf8))])
@@ -171,6 +181,19 @@ import Testing
         let path = try box.skillArchive("cut-short", extra: [.file("cut-short/data.bin", Data(repeating: 1, count: 4096))])
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+        try expectRefusal(box, path) { Self.isTree($0) { if case .corruptArchive = $0 { return true }; return false } }
+    }
+
+    /// Bytes changed after the archive was made, in an entry stored as it is (a deflated one
+    /// mostly fails to inflate instead): the entry's CRC-32 is checked as it is extracted.
+    @Test func contentsThatDoNotMatchTheirCRCAreRefused() throws {
+        let box = try Sandbox()
+        let marker = Data("MEMENTO-CRC-MARKER".utf8)
+        let path = try box.skillArchive("flipped", extra: [.file("flipped/data.bin", marker + Data(repeating: 7, count: 600))])
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let at = try #require(bytes.range(of: marker)).lowerBound + 2
+        bytes[at] ^= 0x20
+        try bytes.write(to: URL(fileURLWithPath: path))
         try expectRefusal(box, path) { Self.isTree($0) { if case .corruptArchive = $0 { return true }; return false } }
     }
 

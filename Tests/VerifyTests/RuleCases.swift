@@ -46,6 +46,9 @@ enum RuleCases {
     static let structure: [RuleCase] = [
         RuleCase(ruleId: "STRUCT-SYMLINK-ESCAPE", positive: F(["data.txt": .symlink("../../../etc/passwd")]),
                  negative: F(["data.txt": .symlink("notes/real.txt"), "notes/real.txt": .text("x")])),
+        // A combining mark after the slash: one Swift Character `/\u{301}`, still a `..` on disk.
+        RuleCase(ruleId: "STRUCT-SYMLINK-ESCAPE", positive: F(["data.txt": .symlink("../\u{301}x")]),
+                 negative: F(["data.txt": .symlink("notes/\u{301}x"), "notes/\u{301}x": .text("x")])),
         RuleCase(ruleId: "STRUCT-SYMLINK", positive: F(["data.txt": .symlink("notes/real.txt"), "notes/real.txt": .text("x")]),
                  negative: F(["data.txt": .text("x")])),
         RuleCase(ruleId: "STRUCT-HARD-LINK", positive: F(["notes.txt": .hardLinkOutside]),

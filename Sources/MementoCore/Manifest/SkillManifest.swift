@@ -305,7 +305,7 @@ extension SkillManifest {
         case .instructions:
             break
         }
-        for path in [entry?.library, entry?.command].compactMap({ $0 }) where SkillManifest.escapesRoot(path) {
+        for path in [entry?.library, entry?.command].compactMap({ $0 }) where TreePath.escapes(path) {
             found.append(ManifestError(file: file, field: "entry", problem: "'\(path)' must stay inside the skill folder"))
         }
         if let digest = entry?.sha256, !SHA256Hex.isValid(digest) {
@@ -338,10 +338,6 @@ extension SkillManifest {
             }
         }
         return found
-    }
-
-    static func escapesRoot(_ path: String) -> Bool {
-        path.hasPrefix("/") || path.split(separator: "/").contains("..")
     }
 }
 

@@ -1,3 +1,4 @@
+import CZlibShims
 import Foundation
 import ZIPFoundation
 
@@ -87,8 +88,17 @@ public struct SkillArchive {
             case .file:
                 let permissions = (entry.fileAttributes[.posixPermissions] as? NSNumber)?.uint16Value ?? 0o644
                 try writer.addFile(relative, executable: permissions & 0o111 != 0, declaredSize: entry.uncompressedSize) { sink in
-                    _ = try archive.extract(entry, skipCRC32: false) { data in
-                        try data.withUnsafeBytes { buffer in try sink(buffer) }
+                    // The CRC-32 is checked here with zlib's: ZIPFoundation's own, on Linux, is a
+                    // byte-at-a-time loop that cost more than inflating.
+                    var checksum: UInt = 0
+                    _ = try archive.extract(entry, skipCRC32: true) { data in
+                        try data.withUnsafeBytes { buffer in
+                            checksum = crc32(checksum, buffer.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt32(buffer.count))
+                            try sink(buffer)
+                        }
+                    }
+                    guard checksum == UInt(entry.checksum) else {
+                        throw TreeError.corruptArchive("\(normalized): its contents do not match the archive's CRC-32")
                     }
                 }
                 done += 1

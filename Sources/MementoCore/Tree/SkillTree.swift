@@ -98,21 +98,37 @@ public struct TreeLimits: Hashable, Sendable {
 /// Checks a relative path from an archive or a folder walk. Refuses anything that could land
 /// outside the destination or means different things on different systems.
 public enum TreePath {
+    /// `path` without trailing slashes, or why it is refused. Checked as the bytes the
+    /// filesystem will see, never as Swift Characters: a combining mark after a `/` joins it into
+    /// one Character, so `"../\u{301}x"` has no `/` Character and no `..` component, yet
+    /// `open(2)` climbs out of the folder with it.
     public static func validate(_ path: String) throws(TreeError) -> String {
-        if path.isEmpty { throw .unsafePath(path, reason: "empty name") }
-        if path.hasPrefix("/") { throw .unsafePath(path, reason: "absolute paths are not allowed") }
-        if path.contains("\\") { throw .unsafePath(path, reason: "backslashes are not allowed") }
-        if path.utf8.contains(0) { throw .unsafePath(path, reason: "NUL bytes are not allowed") }
-        if path.count >= 2, path.dropFirst().first == ":" { throw .unsafePath(path, reason: "drive letters are not allowed") }
-        var trimmed = Substring(path)
-        while trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
-        let components = trimmed.split(separator: "/", omittingEmptySubsequences: false)
-        for component in components {
-            if component == ".." { throw .unsafePath(path, reason: "'..' would escape the skill folder") }
-            if component.isEmpty || component == "." { throw .unsafePath(path, reason: "empty or '.' path component") }
-            if component.utf8.count > 255 { throw .unsafePath(path, reason: "a name longer than 255 bytes") }
+        let bytes = Array(path.utf8)
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        if bytes.isEmpty { throw .unsafePath(path, reason: "empty name") }
+        if bytes[0] == slash { throw .unsafePath(path, reason: "absolute paths are not allowed") }
+        if bytes.contains(UInt8(ascii: "\\")) { throw .unsafePath(path, reason: "backslashes are not allowed") }
+        if bytes.contains(0) { throw .unsafePath(path, reason: "NUL bytes are not allowed") }
+        if path.dropFirst().first == ":" { throw .unsafePath(path, reason: "drive letters are not allowed") }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == slash { end -= 1 }
+        for component in bytes[..<end].split(separator: slash, omittingEmptySubsequences: false) {
+            if component.elementsEqual([dot, dot]) { throw .unsafePath(path, reason: "'..' would escape the skill folder") }
+            if component.isEmpty || component.elementsEqual([dot]) { throw .unsafePath(path, reason: "empty or '.' path component") }
+            if component.count > 255 { throw .unsafePath(path, reason: "a name longer than 255 bytes") }
         }
-        return String(trimmed)
+        return end == bytes.count ? path : String(decoding: bytes[..<end], as: UTF8.self)
+    }
+
+    /// The non-empty components of `path`, split at its `/` bytes: where the filesystem splits it,
+    /// which a split at `/` Characters misses when a combining mark follows the slash.
+    public static func components(_ path: String) -> [String] {
+        path.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// True when `path` is absolute or climbs with a `..` component.
+    public static func escapes(_ path: String) -> Bool {
+        path.utf8.first == UInt8(ascii: "/") || components(path).contains("..")
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MementoCore
 
 /// Layer 1: the file tree itself: links, special files, sizes, content types, executable bits.
 struct StructureLayer: AuditLayer {
@@ -47,16 +48,17 @@ struct StructureLayer: AuditLayer {
         return .ran
     }
 
-    /// Resolves the link lexically from its folder; anything reaching above the root escapes.
+    /// Resolves the link lexically from its folder, by its `/` bytes as the filesystem would;
+    /// anything reaching above the root escapes.
     private func escapes(link: String, target: String) -> Bool {
-        if target.hasPrefix("/") { return true }
-        var stack = link.split(separator: "/").dropLast().map(String.init)
-        for part in target.split(separator: "/") {
+        if target.utf8.first == UInt8(ascii: "/") { return true }
+        var stack = TreePath.components(link).dropLast()
+        for part in TreePath.components(target) {
             if part == ".." {
                 if stack.isEmpty { return true }
                 stack.removeLast()
             } else if part != "." {
-                stack.append(String(part))
+                stack.append(part)
             }
         }
         return false

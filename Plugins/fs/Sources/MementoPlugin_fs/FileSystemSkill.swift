@@ -125,13 +125,14 @@ struct FileSystemSkill: Skill {
     func glob(_ input: GlobInput, _ settings: Settings) throws -> GlobOutput {
         let roots = try AllowedRoots(settings.roots)
         let base = try roots.resolve(input.path ?? ".")
-        guard !input.pattern.hasPrefix("/"), !input.pattern.split(separator: "/").contains("..") else {
+        // Split as bytes, as the filesystem does: a combining mark after `/` must not hide it.
+        let pattern = input.pattern.utf8.split(separator: UInt8(ascii: "/")).map { String(decoding: $0, as: UTF8.self) }
+        guard input.pattern.utf8.first != UInt8(ascii: "/"), !pattern.contains(where: { $0.utf8.elementsEqual("..".utf8) }) else {
             throw SkillError("invalid_arguments", "the pattern must be relative to path and must not contain '..'")
         }
         let limit = input.limit ?? 1000
         var matches: [String] = []
         var truncated = false
-        let pattern = input.pattern.split(separator: "/").map(String.init)
         try GlobWalk(roots: roots, limit: limit).walk(base, relative: "", pattern[...], into: &matches, truncated: &truncated)
         return GlobOutput(matches: matches.sorted(), truncated: truncated)
     }
