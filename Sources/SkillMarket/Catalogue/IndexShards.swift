@@ -156,11 +156,13 @@ public struct ShardReference: Hashable, Sendable {
     }
 
     /// A relative path with no `..`, query or scheme, so a shard is always fetched from inside the
-    /// catalogue and the builder can read it back from the catalogue directory.
+    /// catalogue and the builder can read it back from the catalogue directory. Checked as bytes:
+    /// as Swift Characters, a combining mark after `/` or `:` would hide it.
     static func isCataloguePath(_ path: String) -> Bool {
-        let components = path.split(separator: "/", omittingEmptySubsequences: false)
-        return !path.hasPrefix("/") && !path.contains(where: { ":?#\\%".contains($0) })
-            && components.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." }
+        let bytes = Array(path.utf8)
+        let components = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        return bytes.first != UInt8(ascii: "/") && !bytes.contains(where: { ":?#\\%".utf8.contains($0) })
+            && components.allSatisfy { !$0.isEmpty && !$0.elementsEqual(".".utf8) && !$0.elementsEqual("..".utf8) }
     }
 }
 
