@@ -63,6 +63,9 @@ struct HTTPSkillTests {
         #expect(try self.http([:]).expectFailure("http.get", ["url": .string(base + "/hello.txt")]) == "not_allowed")
         let wildcard = try self.http(["allowed_hosts": ["*.example.com"]])
         #expect(try wildcard.expectFailure("http.get", ["url": "http://example.com.evil.net/"]) == "not_allowed")
+        // The wildcard's accepting side, on the loopback server: 127.0.0.1 ends in ".0.0.1".
+        #expect(try self.http(["allowed_hosts": ["*.0.0.1"]]).expectSuccess("http.get", ["url": .string(base + "/hello.txt")])["status"] == 200)
+        #expect(try self.http(["allowed_hosts": ["*.127.0.0.1"]]).expectFailure("http.get", ["url": .string(base + "/hello.txt")]) == "not_allowed")
         let httpsOnly = try self.http(["allowed_hosts": ["127.0.0.1"], "allow_plain_http": false])
         #expect(try httpsOnly.expectFailure("http.get", ["url": .string(base + "/hello.txt")]) == "not_allowed")
     }

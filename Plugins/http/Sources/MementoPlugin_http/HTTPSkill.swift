@@ -55,11 +55,14 @@ struct HTTPSkill: Skill {
 
         func allows(scheme: String, host: String) -> Bool {
             if scheme == "http" && !plainHTTP { refusedScheme = true; return false }
-            let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+            // Compared as bytes: Swift's String equality treats differently normalised names as
+            // equal, though a resolver without IDNA looks up the bytes.
+            let name = Array(host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]")).utf8)
             return hosts.contains { pattern in
-                let allowed = pattern.lowercased()
-                if allowed.hasPrefix("*.") { return name.hasSuffix(allowed.dropFirst(1)) && name.count > allowed.count - 1 }
-                return name == allowed
+                let allowed = Array(pattern.lowercased().utf8)
+                guard allowed.starts(with: "*.".utf8) else { return name == allowed }
+                let suffix = allowed.dropFirst()
+                return name.count > suffix.count && name.suffix(suffix.count).elementsEqual(suffix)
             }
         }
     }
