@@ -11,8 +11,11 @@ public struct SkillArchive {
     /// The top folder's name, when the archive has one.
     public let folderName: String?
     private let archive: Archive
-    private let entries: [Entry]
-    private let prefix: String
+    /// Each entry with its checked path and its type, read once: ZIPFoundation decodes both from
+    /// the header on every access.
+    private let members: [(entry: Entry, path: String, type: Entry.EntryType)]
+    /// The top folder and its slash, stripped from every path; empty when files sit at the root.
+    private let prefix: [UInt8]
 
     public init(path: String, limits: TreeLimits = .default) throws(TreeError) {
         self.path = path
@@ -31,13 +34,16 @@ public struct SkillArchive {
         var seen: Set<String> = []
         var fileCount = 0
         var total: UInt64 = 0
-        var topFolders: Set<Substring> = []
+        var topFolders: Set<String> = []
         var hasRootFile = false
+        var members: [(entry: Entry, path: String, type: Entry.EntryType)] = []
+        members.reserveCapacity(entries.count)
         for entry in entries {
-            let raw = entry.path
-            let normalized = try TreePath.validate(raw)
+            let normalized = try TreePath.validate(entry.path)
             guard seen.insert(normalized).inserted else { throw .duplicateEntry(normalized) }
-            switch entry.type {
+            let type = entry.type
+            members.append((entry, normalized, type))
+            switch type {
             case .symlink: throw .symlink(normalized)
             case .directory: break
             case .file:
@@ -50,10 +56,10 @@ public struct SkillArchive {
                     throw .compressionRatio(normalized, ratio: ratio, limit: limits.maxRatio)
                 }
             }
-            if let slash = normalized.firstIndex(of: "/") {
-                topFolders.insert(normalized[..<slash])
-            } else if entry.type == .directory {
-                topFolders.insert(Substring(normalized))
+            if let top = TreePath.components(normalized).first, top.utf8.count < normalized.utf8.count {
+                topFolders.insert(top)
+            } else if type == .directory {
+                topFolders.insert(normalized)
             } else {
                 hasRootFile = true
             }
@@ -65,24 +71,24 @@ public struct SkillArchive {
             throw .compressionRatio(path, ratio: total / max(archiveSize, 1), limit: limits.maxRatio)
         }
         if !hasRootFile, topFolders.count == 1, let top = topFolders.first {
-            folderName = String(top)
-            prefix = top + "/"
+            folderName = top
+            prefix = Array((top + "/").utf8)
         } else {
             folderName = nil
-            prefix = ""
+            prefix = []
         }
-        self.entries = entries
+        self.members = members
     }
 
     /// Extracts into a tree writer, stripping the top folder.
     public func extract(into writer: TreeWriter, progress: ((Int, Int) -> Void)? = nil) throws(TreeError) {
-        let files = entries.filter { $0.type == .file }
+        let files = members.filter { $0.type == .file }.count
         var done = 0
-        for entry in entries {
-            let normalized = try TreePath.validate(entry.path)
-            let relative = String(normalized.dropFirst(prefix.count))
+        for (entry, normalized, type) in members {
+            // Every path starts with the prefix (else there would be none), or is the top folder.
+            let relative = String(decoding: normalized.utf8.dropFirst(prefix.count), as: UTF8.self)
             if relative.isEmpty { continue }  // the top folder itself
-            switch entry.type {
+            switch type {
             case .directory:
                 try writer.addDirectory(relative)
             case .file:
@@ -102,7 +108,7 @@ public struct SkillArchive {
                     }
                 }
                 done += 1
-                progress?(done, files.count)
+                progress?(done, files)
             case .symlink:
                 throw .symlink(normalized)
             }
