@@ -10,17 +10,22 @@ enum DataFlow {
 
     static let assignment = Pattern(#"^[ \t]*(?:(?:const|let|var|my|local|export)[ \t]+)?\$?([A-Za-z_]\w*)(?:[ \t]*,[ \t]*[A-Za-z_]\w*)*[ \t]*(?::[ \t]*[\w\[\], .|]+)?:?=(?!=)[ \t]*(.+)$"#)
     static let fetchSource = Pattern(
-        #"\b(?:requests|httpx|session|client)\.(?:get|post|request)\s*\(|\burlopen\s*\(|\burllib2?\.|\bfetch\s*\(|\baxios\.get\s*\(|\bhttps?\.get\s*\(|Net::HTTP\.get|\bURI\.open\b|Invoke-(?:WebRequest|RestMethod)|\.Download(?:String|Data)\s*\(|\$\(\s*(?:curl|wget)\b|`\s*(?:curl|wget)\b"#)
+        #"\b(?:requests|httpx|session|client)\.(?:get|post|request)\s*\(|\burlopen\s*\(|\burllib2?\.|\bfetch\s*\(|\baxios\.get\s*\(|\bhttps?\.get\s*\(|Net::HTTP\.get|\bURI\.open\b|Invoke-(?:WebRequest|RestMethod)|\.Download(?:String|Data)\s*\(|\$\(\s*(?:curl|wget)\b|`\s*(?:curl|wget)\b"#,
+        anyOf: ["requests", "session", "client", "urlopen", "urllib", "fetch", "axios", "http", "uri.open", "invoke-", "download", "curl", "wget"])
     static let decodeSource = Pattern(
-        #"\b(?:b64decode|b32decode|b16decode|a85decode|decodebytes|fromhex|unhexlify|decompress|marshal\.loads|codecs\.decode)\s*\(|\batob\s*\(|Buffer\.from\s*\([^)]*['"](?:base64|hex)['"]|FromBase64String|\bbase64\s+(?:-d|--decode|-D)\b|\bxxd\s+-r\b"#)
+        #"\b(?:b64decode|b32decode|b16decode|a85decode|decodebytes|fromhex|unhexlify|decompress|marshal\.loads|codecs\.decode)\s*\(|\batob\s*\(|Buffer\.from\s*\([^)]*['"](?:base64|hex)['"]|FromBase64String|\bbase64\s+(?:-d|--decode|-D)\b|\bxxd\s+-r\b"#,
+        anyOf: ["decode", "fromhex", "unhexlify", "decompress", "marshal.loads", "atob", "buffer.from", "base64", "xxd"])
     static let sink = Pattern(
         #"(?<![\w.])(?:exec|eval|execfile|compile)\s*\(|\bnew\s+Function\s*\(|\bos\.(?:system|popen)\s*\(|\bsubprocess\.\w+\([^\n]*shell\s*=\s*True|\b(?:execSync|child_process\.exec)\s*\(|^[ \t]*eval\s|\b(?:ba|z)?sh\s+-c\s|\b(?:iex|Invoke-Expression)\b|\b(?:pickle|marshal)\.loads?\s*\(|\|\s*(?:ba|z)?sh\b|['"](?:/bin/)?(?:ba|z)?sh['"]\s*,\s*['"]-c['"]"#)
 
     static func scan(_ source: SourceText) -> [Finding] {
         guard source.language.isProgram else { return [] }
+        // Every finding starts from a fetch or a decode: a file with neither anywhere has none,
+        // and the sink and assignment scans, the costliest of an audit, are skipped.
+        guard fetchSource.matches(source.code) || decodeSource.matches(source.code) else { return [] }
         let sinkLines = Set(sink.lineMatches(in: source.code).map(\.line))
-        let assignments = assignment.lineMatches(in: source.code)
         guard !sinkLines.isEmpty else { return [] }
+        let assignments = assignment.lineMatches(in: source.code)
         let lines = source.code.split(separator: "\n", omittingEmptySubsequences: false)
         let assignedAt = Dictionary(assignments.map { ($0.line, $0) }, uniquingKeysWith: { first, _ in first })
         var taints: [String: Taint] = [:]
