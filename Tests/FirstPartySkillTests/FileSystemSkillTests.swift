@@ -115,6 +115,7 @@ struct FileSystemSkillTests {
         let sandbox = try Sandbox()
         let fs = try FirstParty.registry("fs", settings: sandbox.settings)
         #expect(try fs.expectFailure("fs.write", ["path": "../\u{301}pwned.txt", "content": "pwned"]) == "outside_roots")
+        #expect(try fs.expectFailure("fs.write", ["path": "../\u{301}dir/pwned.txt", "content": "pwned", "create_directories": true]) == "outside_roots")
         #expect(try fs.expectFailure("fs.write", ["path": "new/../../\u{301}pwned.txt", "content": "pwned", "create_directories": true]) == "outside_roots")
         #expect(try FileManager.default.contentsOfDirectory(atPath: sandbox.base).sorted() == ["outside", "root"])
         #expect(try fs.expectFailure("fs.glob", ["pattern": "../\u{301}*"]) == "invalid_arguments")

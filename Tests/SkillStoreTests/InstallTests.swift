@@ -128,8 +128,6 @@ import Testing
         let box = try Sandbox()
         let path = try box.archive("mark.skill", [.file("SKILL.md", Data("x".utf8)), .file("../\u{301}evil.sh", Data("boom".utf8))])
         try expectRefusal(box, path) { Self.isTree($0) { if case .unsafePath = $0 { return true }; return false } }
-        let escaped = try FileManager.default.subpathsOfDirectory(atPath: box.root).filter { $0.hasSuffix("evil.sh") }
-        #expect(escaped.isEmpty, "written outside the skill: \(escaped)")
     }
 
     @Test func absolutePath() throws {
