@@ -28,16 +28,18 @@ final class LineChannel {
     /// Reused for every read(2), so a line costs no fresh 64 KiB allocation.
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
-    /// `spin` applies only when the input is a pipe: polling reads must not block, and the flag
-    /// that makes them so belongs to the open file, which a terminal or a file shares with
-    /// whoever else has it open (a runner started by hand must not leave its shell's terminal
-    /// non-blocking). A runner's pipes are its and its host's alone.
+    /// `spin` is the window asked for; it applies only where polling can help and harm no one.
+    /// On one CPU the peer cannot run while we poll (`SpinWait.window`). And only a pipe is
+    /// polled: polling reads must not block, and the flag that makes them so belongs to the open
+    /// file, which a terminal or a file shares with whoever else has it open (a runner started by
+    /// hand must not leave its shell's terminal non-blocking). A runner's pipes are its and its
+    /// host's alone.
     init(input: Int32, output: Int32, spin: Duration = .zero) {
         self.input = input
         self.output = output
         var status = stat()
         let isPipe = fstat(input, &status) == 0 && status.st_mode & S_IFMT == S_IFIFO
-        self.spin = isPipe ? spin : .zero
+        self.spin = isPipe ? SpinWait.window(spin, cpus: SpinWait.usableCPUs) : .zero
         if self.spin > .zero { _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK) }
     }
 
@@ -111,7 +113,12 @@ final class LineChannel {
 
     /// Writes `line` and a newline. A closed peer is `.endOfStream` (SIGPIPE is ignored by the host).
     func writeLine(_ line: [UInt8]) throws(Failure) {
-        try (line + [0x0A]).withUnsafeBytes { frame in Result { () throws(Failure) in try write(frame: frame) } }.get()
+        try write(frame: line + [0x0A])
+    }
+
+    /// Writes bytes that already end with their newline, as they are.
+    func write(frame: [UInt8]) throws(Failure) {
+        try frame.withUnsafeBytes { bytes in Result { () throws(Failure) in try write(frame: bytes) } }.get()
     }
 
     /// Writes bytes that already end with their newline, as they are.

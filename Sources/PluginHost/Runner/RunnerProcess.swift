@@ -18,7 +18,7 @@ final class RunnerProcess {
         environment[SpinWait.environmentKey] = SpinWait.environmentValue(spin)
         do {
             child = try ChildProcess(executable: configuration.executable, arguments: configuration.arguments, environment: environment,
-                                     spin: SpinWait.window(spin, cpus: SpinWait.usableCPUs), forwardStderr: configuration.forwardStderr)
+                                     spin: spin, forwardStderr: configuration.forwardStderr)
         } catch {
             throw .startFailed(skill: skill, reason: error.reason)
         }

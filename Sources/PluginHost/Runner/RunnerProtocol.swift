@@ -64,12 +64,13 @@ enum RunnerProtocol {
         return found
     }
 
+    /// The line refusing a request, newline included.
     static func error(id: [UInt8], code: Int, message: String) -> [UInt8] {
         var line = Array(#"{"error":"#.utf8)
         JSONValue.object(["code": .number(JSONNumber(code)), "message": .string(message)]).write(into: &line)
         line.append(contentsOf: #","id":"#.utf8)
         line.append(contentsOf: id)
-        line.append(contentsOf: #","jsonrpc":"2.0"}"#.utf8)
+        line.append(contentsOf: ",\"jsonrpc\":\"2.0\"}\n".utf8)
         return line
     }
 }

@@ -22,8 +22,7 @@ public enum RunnerServer {
         _ = fcntl(input, F_SETFD, FD_CLOEXEC)
         _ = fcntl(output, F_SETFD, FD_CLOEXEC)
         // The host names its polling window; a runner started by hand without it uses the default.
-        let spin = SpinWait.requested(in: ProcessInfo.processInfo.environment) ?? SpinWait.defaultWindow
-        let channel = LineChannel(input: input, output: output, spin: SpinWait.window(spin, cpus: SpinWait.usableCPUs))
+        let channel = LineChannel(input: input, output: output, spin: SpinWait.requested(in: ProcessInfo.processInfo.environment) ?? SpinWait.defaultWindow)
 
         let skill: HostedSkill
         do {
@@ -65,7 +64,7 @@ public enum RunnerServer {
                     continue
                 }
                 do {
-                    send(frame: RunnerProtocol.result(id: request.id, try skill.serve(params)), on: channel)
+                    send(RunnerProtocol.result(id: request.id, try skill.serve(params)), on: channel)
                 } catch {
                     send(RunnerProtocol.error(id: request.id, code: -32603, message: error.description), on: channel)
                 }
@@ -79,22 +78,13 @@ public enum RunnerServer {
     private static func send(_ message: JSONValue, on channel: LineChannel) {
         var line: [UInt8] = []
         message.write(into: &line)
+        line.append(0x0A)
         send(line, on: channel)
     }
 
-    private static func send(_ line: [UInt8], on channel: LineChannel) {
+    /// `frame` ends with its newline, as every line `RunnerProtocol` builds does.
+    private static func send(_ frame: [UInt8], on channel: LineChannel) {
         // A host that went away will be noticed by the next read; nothing to do here.
-        _ = try? channel.writeLine(line)
-    }
-
-    /// A line that already ends with its newline.
-    private static func send(frame: [UInt8], on channel: LineChannel) {
-        frame.withUnsafeBytes { bytes in
-            do {
-                try channel.write(frame: bytes)
-            } catch {
-                // A host that went away is noticed by the next read.
-            }
-        }
+        _ = try? channel.write(frame: frame)
     }
 }
