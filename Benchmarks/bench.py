@@ -308,7 +308,7 @@ def bench_plugins(work):
     # more lines: the echo polling the same way (like for like: the rest is our own work), both
     # sides on one CPU (where nothing polls), and the free echo with 2 µs of work at each end.
     polling = best_of(5, lambda: pipe_echo("0", "100"))[0]
-    print(f"{'  (free placement, for comparison)':<42} {'':>12}   {'the echo polling 100 µs, as we do':<30} "
+    print(f"{'  (like for like)':<42} {'':>12}   {'the echo polling 100 µs, as we do':<30} "
           f"{polling[0]*1000:9.0f} ns   {runner[0]/polling[0]:5.2f}x")
     pinned, echo_pinned = best_of(5, lambda: call_latencies([*arguments], env, pinned=True), lambda: pipe_echo(pinned=True))
     print(f"{'  both on one CPU, p50':<42} {pinned[0]*1000:9.0f} ns   {'  the same echo on one CPU':<30} "

@@ -56,8 +56,8 @@ public struct SkillArchive {
                     throw .compressionRatio(normalized, ratio: ratio, limit: limits.maxRatio)
                 }
             }
-            if let top = TreePath.components(normalized).first, top.utf8.count < normalized.utf8.count {
-                topFolders.insert(top)
+            if let slash = normalized.utf8.firstIndex(of: UInt8(ascii: "/")) {
+                topFolders.insert(String(normalized[..<slash]))
             } else if type == .directory {
                 topFolders.insert(normalized)
             } else {

@@ -109,7 +109,7 @@ public enum TreePath {
         if bytes[0] == slash { throw .unsafePath(path, reason: "absolute paths are not allowed") }
         if bytes.contains(UInt8(ascii: "\\")) { throw .unsafePath(path, reason: "backslashes are not allowed") }
         if bytes.contains(0) { throw .unsafePath(path, reason: "NUL bytes are not allowed") }
-        if path.dropFirst().first == ":" { throw .unsafePath(path, reason: "drive letters are not allowed") }
+        if bytes.count >= 2, bytes[1] == UInt8(ascii: ":") { throw .unsafePath(path, reason: "drive letters are not allowed") }
         var end = bytes.count
         while end > 0, bytes[end - 1] == slash { end -= 1 }
         for component in bytes[..<end].split(separator: slash, omittingEmptySubsequences: false) {

@@ -22,6 +22,24 @@ struct AuditGate {
 
     func callAsFunction(_ staged: StagedSkill) throws -> String? {
         let sandbox = BubblewrapSandbox(home: store.layout.home)
+        let audit: CachedAudit
+        do {
+            audit = try admit(staged, sandbox: sandbox)
+        } catch {
+            // A refused install keeps nothing the audit built for it.
+            sandbox.discardBuiltEnvironments()
+            throw error
+        }
+        if staged.kind == .script {
+            // Usually built already by the audit's sandboxed run; not when the verdict was cached
+            // or the sandbox is missing.
+            try PythonEnvironments(home: store.layout.home).prepare(try SkillManifest.load(from: URL(fileURLWithPath: staged.root + "/" + SkillManifest.fileName)))
+        }
+        return "\(audit.verdict) rules \(RuleCatalogue.version)"
+    }
+
+    /// The audit's verdict, cached or reached now; throws a `Refusal` when it does not admit the skill.
+    private func admit(_ staged: StagedSkill, sandbox: BubblewrapSandbox) throws -> CachedAudit {
         // A verdict reached without running the skill must not stand in for one that ran it.
         let ran = Auditor.executes(staged.kind) && sandbox.unavailableReason == nil ? "+exec" : ""
         let fingerprint = policy.fingerprint(acknowledged: acknowledged) + ran
@@ -34,7 +52,6 @@ struct AuditGate {
                 report = try Auditor.audit(folder: URL(fileURLWithPath: staged.root), folderName: staged.name, policy: policy,
                                            acknowledged: acknowledged, sandbox: sandbox)
             } catch {
-                sandbox.discardBuiltEnvironments()
                 throw Refusal(description: "verify could not audit \(staged.name) \(staged.version): \(error)")
             }
             audit = CachedAudit(verdict: report.verdict.rawValue, report: TextReport.render(report))
@@ -42,23 +59,16 @@ struct AuditGate {
         }
         switch Verdict(rawValue: audit.verdict) ?? .block {
         case .block:
-            sandbox.discardBuiltEnvironments()
             Terminal.note(audit.report)
             throw Refusal(description: "verify blocked \(staged.name) \(staged.version) (report above)")
         case .warn:
             if !quiet { Terminal.note(audit.report) }
             if policy == .strict {
-                sandbox.discardBuiltEnvironments()
                 throw Refusal(description: "verify warned about \(staged.name) \(staged.version) and the policy is strict")
             }
         case .pass:
             break
         }
-        if staged.kind == .script {
-            // Usually built already by the audit's sandboxed run; not when the verdict was cached
-            // or the sandbox is missing.
-            try PythonEnvironments(home: store.layout.home).prepare(try SkillManifest.load(from: URL(fileURLWithPath: staged.root + "/" + SkillManifest.fileName)))
-        }
-        return "\(audit.verdict) rules \(RuleCatalogue.version)"
+        return audit
     }
 }
